@@ -1,0 +1,230 @@
+/*
+ * bgpd.c: the BGP speaker as a whole: listening sockets, the peers, and
+ * putting a configuration in force.
+ *
+ * Incoming connections are matched to a configured neighbor by source
+ * address (RFC 4271 §8.2.1); unknown sources are refused.  Each
+ * listening socket carries the TCP MD5 key of every neighbor of its
+ * family that has a password (RFC 2385), so a SYN without the right
+ * signature never reaches accept().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sess_sock.h"
+#include "session.h"
+
+static void
+listener_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct bgpd_listener *l = w->data;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct conf_addr a;
+	struct peer *p;
+	char buf[INET6_ADDRSTRLEN];
+	int fd;
+
+	fd = accept4(
+	    l->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			log_warn(
+			    "accept on port %u: %s", l->port, strerror(errno));
+		return;
+	}
+	if (!sock_addr_get(&ss, &a, NULL)) {
+		close(fd);
+		return;
+	}
+	p = bgpd_peer_find(l->d, &a);
+	if (p == NULL) {
+		log_info("connection from %s refused: not a configured "
+			 "neighbor",
+		    conf_addr_str(&a, buf, sizeof(buf)));
+		close(fd);
+		return;
+	}
+	sess_accept(p, fd);
+}
+
+struct bgpd *
+bgpd_new(struct ev_loop *loop, uint16_t port)
+{
+	struct bgpd *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		log_fatal("out of memory");
+	d->loop = loop;
+	d->port = port;
+	d->tx_limit = SESS_TX_LIMIT;
+	d->batch = SESS_BATCH;
+	d->sendhold_min = SESS_SENDHOLD_MIN;
+	return d;
+}
+
+static int
+listen_one(struct bgpd *d, const struct conf_addr *a)
+{
+	struct bgpd_listener *l;
+	char buf[INET6_ADDRSTRLEN];
+	int fd = sock_listen(a, d->port);
+
+	if (fd == -1) {
+		log_err("cannot listen on [%s]:%u: %s",
+		    conf_addr_str(a, buf, sizeof(buf)), d->port,
+		    strerror(errno));
+		return -1;
+	}
+	l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		log_fatal("out of memory");
+	l->addr = *a;
+	l->port = d->port;
+	l->fd = fd;
+	l->d = d;
+	ev_io_init(&l->w, listener_accept_cb, fd, EV_READ);
+	l->w.data = l;
+	ev_io_start(d->loop, &l->w);
+	l->next = d->listeners;
+	d->listeners = l;
+	log_info("listening on [%s]:%u", conf_addr_str(a, buf, sizeof(buf)),
+	    d->port);
+	return 0;
+}
+
+int
+bgpd_listen(struct bgpd *d, const struct conf_addr *addr)
+{
+	struct conf_addr any4 = { .family = AF_INET };
+	struct conf_addr any6 = { .family = AF_INET6 };
+	int ok4, ok6;
+
+	if (addr != NULL && addr->family != 0)
+		return listen_one(d, addr);
+	ok4 = listen_one(d, &any4);
+	ok6 = listen_one(d, &any6);
+	/* A machine without IPv6 still runs on IPv4, and the reverse. */
+	return ok4 == 0 || ok6 == 0 ? 0 : -1;
+}
+
+struct peer *
+bgpd_peer_find(struct bgpd *d, const struct conf_addr *a)
+{
+	struct peer *p;
+
+	for (p = d->peers; p != NULL; p = p->next)
+		if (conf_addr_eq(&p->conf.addr, a))
+			return p;
+	return NULL;
+}
+
+/* Every listener of the neighbor's family knows its MD5 key. */
+static void
+md5_listeners(struct bgpd *d, const struct conf_neighbor *n, const char *key)
+{
+	struct bgpd_listener *l;
+
+	for (l = d->listeners; l != NULL; l = l->next) {
+		if (l->addr.family != n->addr.family)
+			continue;
+		if (sock_md5(l->fd, &n->addr, key) == -1)
+			log_err("neighbor %s: cannot set its TCP MD5 key on "
+				"the listening socket: %s",
+			    n->name, strerror(errno));
+	}
+}
+
+static uint32_t
+pick_router_id(const struct conf *c)
+{
+	const struct conf_neighbor *n;
+
+	if (c->router_id != 0)
+		return c->router_id;
+	/* Without bgp router-id, the lowest IPv4 update-source. */
+	for (n = c->neighbors; n != NULL; n = n->next)
+		if (n->update_source.family == AF_INET)
+			return ntohl(n->update_source.u.v4.s_addr);
+	return 0x7f000001;
+}
+
+void
+bgpd_configure(struct bgpd *d, struct conf *conf)
+{
+	struct conf_neighbor *n;
+	struct peer *p, **pp;
+	struct conf *old = d->conf;
+	bool id_changed;
+
+	d->conf = conf;
+	id_changed = d->router_id != pick_router_id(conf);
+	d->router_id = pick_router_id(conf);
+	/* Peers no longer configured: Cease/3, peer de-configured. */
+	for (pp = &d->peers; (p = *pp) != NULL;) {
+		if (conf_neighbor_find(conf, &p->conf.addr) != NULL) {
+			pp = &p->next;
+			continue;
+		}
+		sess_stop(p, BGP_CEASE_PEER_DECONFIG, NULL);
+		md5_listeners(d, &p->conf, "");
+		log_info("neighbor %s removed", p->name);
+		*pp = p->next;
+		sess_free(p);
+	}
+	for (n = conf->neighbors; n != NULL; n = n->next) {
+		md5_listeners(d, n, n->password);
+		p = bgpd_peer_find(d, &n->addr);
+		if (p == NULL) {
+			/* Listed in the order of the configuration. */
+			p = sess_new(d, n);
+			for (pp = &d->peers; *pp != NULL; pp = &(*pp)->next)
+				;
+			*pp = p;
+			sess_start(p);
+			continue;
+		}
+		if (id_changed && p->state != FSM_IDLE) {
+			sess_stop(p, BGP_CEASE_CONFIG_CHANGE, NULL);
+			p->conf = *n;
+			p->conf.next = NULL;
+			sess_start(p);
+		} else
+			sess_reconfigure(p, n);
+	}
+	if (old != NULL)
+		conf_free(old);
+}
+
+void
+bgpd_shutdown(struct bgpd *d, const char *msg)
+{
+	struct peer *p;
+
+	for (p = d->peers; p != NULL; p = p->next)
+		sess_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, msg);
+}
+
+void
+bgpd_free(struct bgpd *d)
+{
+	struct peer *p, *pn;
+	struct bgpd_listener *l, *ln;
+
+	for (p = d->peers; p != NULL; p = pn) {
+		pn = p->next;
+		sess_free(p);
+	}
+	for (l = d->listeners; l != NULL; l = ln) {
+		ln = l->next;
+		ev_io_stop(d->loop, &l->w);
+		close(l->fd);
+		free(l);
+	}
+	if (d->conf != NULL)
+		conf_free(d->conf);
+	free(d);
+}

@@ -1,0 +1,488 @@
+/*
+ * conf.c: the configuration tree: building it, checking it as a whole,
+ * reading it from a file and printing it back.
+ *
+ * A file is a sequence of the commands of conf_cmd.c, run one line at
+ * a time through cmd.c into a fresh tree; an error on any line, or in
+ * the checks of the whole tree that follow, throws the tree away, so a
+ * caller gets a valid tree or nothing.  conf_print writes the canonical
+ * text of a tree, which reads back to the same tree.
+ *
+ * Values refused: RFC 4271 §4.2 (hold time 0 or at least 3), RFC 6793
+ * (AS_TRANS), RFC 7300 (last ASNs), RFC 7607 (AS 0).
+ */
+#include <arpa/inet.h>
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "conf.h"
+
+/* ---- the tree ---- */
+
+struct conf *
+conf_new(void)
+{
+	struct conf *c = cmd_xcalloc(1, sizeof(*c));
+
+	c->ebgp_requires_policy = true;
+	c->gr_restart_time = CONF_GR_RESTART_TIME_DEFAULT;
+	return c;
+}
+
+void
+conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	while (c->neighbors != NULL)
+		conf_neighbor_del(c, c->neighbors);
+	free(c);
+}
+
+static uint8_t
+transport_af(const struct conf_neighbor *n)
+{
+	return n->addr.family == AF_INET6 ? CONF_AF_IPV6 : CONF_AF_IPV4;
+}
+
+struct conf_neighbor *
+conf_neighbor_find(const struct conf *c, const struct conf_addr *a)
+{
+	struct conf_neighbor *n;
+
+	for (n = c->neighbors; n != NULL; n = n->next)
+		if (conf_addr_eq(&n->addr, a))
+			return n;
+	return NULL;
+}
+
+struct conf_neighbor *
+conf_neighbor_add(struct conf *c, const struct conf_addr *a, int line)
+{
+	struct conf_neighbor *n = cmd_xcalloc(1, sizeof(*n));
+	struct conf_neighbor **tail;
+
+	n->addr = *a;
+	conf_addr_str(a, n->name, sizeof(n->name));
+	n->port = CONF_PORT_DEFAULT;
+	n->keepalive = CONF_KEEPALIVE_DEFAULT;
+	n->holdtime = CONF_HOLDTIME_DEFAULT;
+	n->connect_retry = CONF_CONNECT_RETRY_DEFAULT;
+	n->af = transport_af(n);
+	n->line = line;
+	for (tail = &c->neighbors; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = n;
+	return n;
+}
+
+void
+conf_neighbor_del(struct conf *c, struct conf_neighbor *n)
+{
+	struct conf_neighbor **p;
+
+	for (p = &c->neighbors; *p != NULL; p = &(*p)->next) {
+		if (*p == n) {
+			*p = n->next;
+			/* The key does not outlive the tree. */
+			explicit_bzero(n->password, sizeof(n->password));
+			free(n);
+			return;
+		}
+	}
+	assert(!"neighbor not in the tree");
+}
+
+bool
+conf_addr_parse(const char *s, struct conf_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, &a->u.v4) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, &a->u.v6) == 1)
+		a->family = AF_INET6;
+	return a->family != 0;
+}
+
+const char *
+conf_addr_str(const struct conf_addr *a, char *buf, size_t len)
+{
+	if (a->family == 0 || inet_ntop(a->family, &a->u, buf, len) == NULL)
+		snprintf(buf, len, "%s", "");
+	return buf;
+}
+
+bool
+conf_addr_eq(const struct conf_addr *a, const struct conf_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->u.v4.s_addr == b->u.v4.s_addr;
+	if (a->family == AF_INET6)
+		return memcmp(&a->u.v6, &b->u.v6, sizeof(a->u.v6)) == 0;
+	return true;
+}
+
+uint16_t
+conf_neighbor_holdtime(const struct conf_neighbor *n)
+{
+	return n->timers_set ? n->holdtime : CONF_HOLDTIME_DEFAULT;
+}
+
+uint16_t
+conf_neighbor_keepalive(const struct conf_neighbor *n)
+{
+	if (!n->timers_set)
+		return CONF_KEEPALIVE_DEFAULT;
+	/* RFC 4271 §4.4: no KEEPALIVE at all with a hold time of 0. */
+	return n->holdtime == 0 ? 0 : n->keepalive;
+}
+
+uint8_t
+conf_neighbor_af(const struct conf_neighbor *n)
+{
+	return n->af_explicit ? n->af : transport_af(n);
+}
+
+/* ---- values refused ---- */
+
+const char *
+conf_asn_refused(uint32_t asn)
+{
+	switch (asn) {
+	case 0:
+		return "AS 0 is reserved (RFC 7607)";
+	case 23456:
+		return "AS 23456 is AS_TRANS (RFC 6793) and cannot be our AS";
+	case 65535:
+		return "AS 65535 is reserved (RFC 7300) and cannot be our AS";
+	case 4294967295u:
+		return "AS 4294967295 is reserved (RFC 7300) and cannot be our "
+		       "AS";
+	}
+	return NULL;
+}
+
+const char *
+conf_remote_as_refused(uint32_t asn)
+{
+	switch (asn) {
+	case 0:
+		return "AS 0 is reserved (RFC 7607)";
+	case 23456:
+		return "AS 23456 is AS_TRANS (RFC 6793) and cannot be a peer's "
+		       "AS";
+	}
+	return NULL;
+}
+
+const char *
+conf_timers_refused(
+    unsigned keepalive, unsigned holdtime, char *buf, size_t len)
+{
+	if (holdtime == 1 || holdtime == 2)
+		snprintf(buf, len,
+		    "hold time %u is not allowed: 0 or 3-65535 "
+		    "(RFC 4271 section 4.2)",
+		    holdtime);
+	else if (holdtime != 0 && keepalive == 0)
+		snprintf(buf, len,
+		    "keepalive 0 with hold time %u: the peer "
+		    "would hear nothing and drop the session",
+		    holdtime);
+	else if (holdtime != 0 && keepalive >= holdtime)
+		snprintf(buf, len,
+		    "keepalive %u must be less than hold time %u", keepalive,
+		    holdtime);
+	else
+		return NULL;
+	return buf;
+}
+
+/* ---- checks of the whole tree ---- */
+
+static void report(int *nerr, FILE *errs, const char *name, int line,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+report(int *nerr, FILE *errs, const char *name, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	(*nerr)++;
+	if (errs == NULL)
+		return;
+	fprintf(errs, "%s:%d: ", name, line);
+	va_start(ap, fmt);
+	vfprintf(errs, fmt, ap);
+	va_end(ap);
+	fputc('\n', errs);
+}
+
+static void
+check_neighbor(const struct conf *c, const struct conf_neighbor *n,
+    const char *name, FILE *errs, int *nerr)
+{
+	char buf[CMD_ERR_MAX], src[INET6_ADDRSTRLEN];
+	const char *why;
+
+	if (n->remote_as == 0)
+		report(nerr, errs, name, n->line,
+		    "neighbor %s has no remote-as", n->name);
+	else if ((why = conf_remote_as_refused(n->remote_as)) != NULL)
+		report(
+		    nerr, errs, name, n->line, "neighbor %s: %s", n->name, why);
+	if (n->local_as != 0) {
+		if ((why = conf_asn_refused(n->local_as)) != NULL)
+			report(nerr, errs, name, n->line, "neighbor %s: %s",
+			    n->name, why);
+		else if (n->local_as == c->asn)
+			report(nerr, errs, name, n->line,
+			    "neighbor %s: local-as %u is the router's own AS",
+			    n->name, n->local_as);
+		else if (n->remote_as == c->asn)
+			report(nerr, errs, name, n->line,
+			    "neighbor %s: local-as is for eBGP neighbors only",
+			    n->name);
+	}
+	if (n->timers_set &&
+	    conf_timers_refused(n->keepalive, n->holdtime, buf, sizeof(buf)))
+		report(
+		    nerr, errs, name, n->line, "neighbor %s: %s", n->name, buf);
+	if (n->update_source.family != 0 &&
+	    n->update_source.family != n->addr.family)
+		report(nerr, errs, name, n->line,
+		    "neighbor %s: update-source %s is not an %s address",
+		    n->name, conf_addr_str(&n->update_source, src, sizeof(src)),
+		    n->addr.family == AF_INET ? "IPv4" : "IPv6");
+	if (n->ttl_security_hops != 0 && n->ebgp_multihop != 0)
+		report(nerr, errs, name, n->line,
+		    "neighbor %s: ttl-security and ebgp-multihop cannot be "
+		    "used together",
+		    n->name);
+}
+
+int
+conf_check(const struct conf *c, const char *name, FILE *errs)
+{
+	const struct conf_neighbor *n;
+	const char *why;
+	int nerr = 0;
+
+	if (c->has_bgp && (why = conf_asn_refused(c->asn)) != NULL)
+		report(&nerr, errs, name, c->bgp_line, "router bgp: %s", why);
+	for (n = c->neighbors; n != NULL; n = n->next)
+		check_neighbor(c, n, name, errs, &nerr);
+	return nerr;
+}
+
+/* ---- reading ---- */
+
+static int
+load(const char *text, size_t len, const char *name, struct conf **out,
+    FILE *errs)
+{
+	struct conf *c = conf_new();
+	struct cmd_state st;
+	size_t cap = 256, i = 0;
+	char *line = cmd_xmalloc(cap);
+	int nerr = 0;
+
+	conf_cmd_register();
+	cmd_state_init(&st, CMD_MODE_CONFIG, c);
+	st.recover = true;
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
+
+		st.line++;
+		if (n + 1 > cap) {
+			explicit_bzero(line, cap);
+			free(line);
+			cap = n + 1;
+			line = cmd_xmalloc(cap);
+		}
+		memcpy(line, text + i, n);
+		line[n] = '\0';
+		i += n + 1;
+		if (memchr(line, '\0', n) != NULL) {
+			report(&nerr, errs, name, st.line, "NUL byte in line");
+			continue;
+		}
+		if (n > 0 && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		if (cmd_exec(&st, line) < 0)
+			report(&nerr, errs, name, st.line, "%s", st.err);
+	}
+	explicit_bzero(line, cap);
+	free(line);
+	/* The tree is checked only once every line has been understood. */
+	if (nerr == 0)
+		nerr = conf_check(c, name, errs);
+	if (nerr > 0) {
+		conf_free(c);
+		*out = NULL;
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+int
+conf_load_string(
+    const char *text, const char *name, struct conf **out, FILE *errs)
+{
+	return load(text, strlen(text), name, out, errs);
+}
+
+int
+conf_load_file(const char *path, struct conf **out, FILE *errs)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc;
+
+	*out = NULL;
+	if (f == NULL) {
+		if (errs != NULL)
+			fprintf(errs, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			if (buf == NULL) {
+				fputs("dxbgp: out of memory\n", stderr);
+				abort();
+			}
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		if (errs != NULL)
+			fprintf(errs, "%s: %s\n", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	rc = load(buf, len, path, out, errs);
+	explicit_bzero(buf, cap);
+	free(buf);
+	return rc;
+}
+
+/* ---- printing ---- */
+
+static void
+print_neighbor(const struct conf_neighbor *n, FILE *out)
+{
+	const char *x = n->name;
+	char buf[INET6_ADDRSTRLEN];
+
+	if (n->remote_as != 0)
+		fprintf(out, " neighbor %s remote-as %u\n", x, n->remote_as);
+	if (n->local_as != 0)
+		fprintf(out, " neighbor %s local-as %u\n", x, n->local_as);
+	if (n->description[0] != '\0') {
+		fprintf(out, " neighbor %s description ", x);
+		cmd_fput_line(n->description, out);
+		fputc('\n', out);
+	}
+	if (n->shutdown) {
+		fprintf(out, " neighbor %s shutdown", x);
+		if (n->shutdown_msg[0] != '\0') {
+			fputs(" message ", out);
+			cmd_fput_line(n->shutdown_msg, out);
+		}
+		fputc('\n', out);
+	}
+	if (n->password[0] != '\0') {
+		fprintf(out, " neighbor %s password ", x);
+		cmd_fput_line(n->password, out);
+		fputc('\n', out);
+	}
+	if (n->passive)
+		fprintf(out, " neighbor %s passive\n", x);
+	if (n->ebgp_multihop == CONF_EBGP_MULTIHOP_DEFAULT)
+		fprintf(out, " neighbor %s ebgp-multihop\n", x);
+	else if (n->ebgp_multihop != 0)
+		fprintf(out, " neighbor %s ebgp-multihop %u\n", x,
+		    n->ebgp_multihop);
+	if (n->ttl_security_hops != 0)
+		fprintf(out, " neighbor %s ttl-security hops %u\n", x,
+		    n->ttl_security_hops);
+	if (n->update_source.family != 0)
+		fprintf(out, " neighbor %s update-source %s\n", x,
+		    conf_addr_str(&n->update_source, buf, sizeof(buf)));
+	if (n->port != CONF_PORT_DEFAULT)
+		fprintf(out, " neighbor %s port %u\n", x, n->port);
+	if (n->timers_set)
+		fprintf(out, " neighbor %s timers %u %u\n", x, n->keepalive,
+		    n->holdtime);
+	if (n->connect_retry != CONF_CONNECT_RETRY_DEFAULT)
+		fprintf(out, " neighbor %s timers connect %u\n", x,
+		    n->connect_retry);
+}
+
+/* An address-family block, if anything in it differs from the default. */
+static void
+print_af(const struct conf *c, uint8_t af, const char *name, FILE *out)
+{
+	const struct conf_neighbor *n;
+	bool open = false;
+
+	for (n = c->neighbors; n != NULL; n = n->next) {
+		bool on = (conf_neighbor_af(n) & af) != 0;
+
+		if (on == ((transport_af(n) & af) != 0))
+			continue;
+		if (!open)
+			fprintf(out, " address-family %s unicast\n", name);
+		open = true;
+		fprintf(out, "  %sneighbor %s activate\n", on ? "" : "no ",
+		    n->name);
+	}
+	if (open)
+		fputs(" exit-address-family\n", out);
+}
+
+void
+conf_print(const struct conf *c, FILE *out)
+{
+	const struct conf_neighbor *n;
+
+	if (c->hostname[0] != '\0')
+		fprintf(out, "hostname %s\n", c->hostname);
+	if (!c->has_bgp)
+		return;
+	fprintf(out, "router bgp %u\n", c->asn);
+	if (c->router_id != 0) {
+		struct in_addr id = { htonl(c->router_id) };
+		char buf[INET_ADDRSTRLEN];
+
+		fprintf(out, " bgp router-id %s\n",
+		    inet_ntop(AF_INET, &id, buf, sizeof(buf)));
+	}
+	if (!c->ebgp_requires_policy)
+		fputs(" no bgp ebgp-requires-policy\n", out);
+	if (c->allow_martian_nexthop)
+		fputs(" bgp allow-martian-nexthop\n", out);
+	if (c->gr_restart_time != CONF_GR_RESTART_TIME_DEFAULT)
+		fprintf(out, " bgp graceful-restart restart-time %u\n",
+		    c->gr_restart_time);
+	for (n = c->neighbors; n != NULL; n = n->next)
+		print_neighbor(n, out);
+	print_af(c, CONF_AF_IPV4, "ipv4", out);
+	print_af(c, CONF_AF_IPV6, "ipv6", out);
+	fputs("exit\n", out);
+}

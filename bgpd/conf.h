@@ -1,0 +1,130 @@
+/*
+ * conf.h: the configuration tree of dxbgpd.
+ *
+ * A tree is built by running the commands of a config file (or of the
+ * shell) through the command table (cmd.c); it is plain data, with no
+ * sockets and no timers.  The running daemon holds one tree; a reload
+ * builds a second one, and only a valid tree ever replaces the first.
+ */
+#ifndef DXBGP_CONF_H
+#define DXBGP_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#define CONF_NAME_MAX         64
+#define CONF_DESC_MAX         128
+#define CONF_PASSWORD_MAX     80  /* Linux TCP_MD5SIG_MAXKEYLEN */
+#define CONF_SHUTDOWN_MSG_MAX 255 /* RFC 9003 */
+
+#define CONF_CONNECT_RETRY_DEFAULT   30
+#define CONF_GR_RESTART_TIME_DEFAULT 120
+#define CONF_PORT_DEFAULT            179
+#define CONF_KEEPALIVE_DEFAULT       30 /* the clouds' defaults */
+#define CONF_HOLDTIME_DEFAULT        90
+#define CONF_EBGP_MULTIHOP_DEFAULT   255 /* "ebgp-multihop" without a TTL */
+
+/* Address families a neighbor exchanges. */
+#define CONF_AF_IPV4 (1u << 0)
+#define CONF_AF_IPV6 (1u << 1)
+
+struct conf_addr {
+	int family; /* AF_INET or AF_INET6, 0 if unset */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} u;
+};
+
+struct conf_neighbor {
+	struct conf_neighbor *next;
+	struct conf_addr addr;
+	char name[CONF_NAME_MAX]; /* the address as text, canonical */
+	uint32_t remote_as;       /* 0 until remote-as is given */
+	uint32_t local_as;        /* 0: the router's AS */
+	uint16_t port;            /* TCP port of the peer, default 179 */
+	char description[CONF_DESC_MAX];
+	char password[CONF_PASSWORD_MAX + 1]; /* empty: no TCP MD5 */
+	bool timers_set;
+	uint16_t keepalive;     /* seconds; defaults 30 */
+	uint16_t holdtime;      /* seconds; defaults 90; 0 only if set */
+	uint16_t connect_retry; /* seconds */
+	struct conf_addr update_source;
+	bool passive;
+	bool shutdown;
+	char shutdown_msg[CONF_SHUTDOWN_MSG_MAX + 1];
+	uint8_t ttl_security_hops; /* GTSM (RFC 5082), 0 = off */
+	uint8_t ebgp_multihop;     /* TTL for eBGP, 0 = default (1) */
+	uint8_t af;                /* CONF_AF_* exchanged */
+	bool af_explicit;          /* af set by activate / no activate */
+	int line;                  /* where it was first configured */
+};
+
+struct conf {
+	char hostname[CONF_NAME_MAX];
+	bool has_bgp; /* a router bgp block exists */
+	uint32_t asn;
+	uint32_t router_id;        /* host order; 0 = pick one */
+	bool ebgp_requires_policy; /* RFC 8212, default true */
+	bool allow_martian_nexthop;
+	uint16_t gr_restart_time;
+	struct conf_neighbor *neighbors; /* in order of appearance */
+	int bgp_line;                    /* where router bgp was given */
+};
+
+struct conf *conf_new(void);
+void conf_free(struct conf *);
+struct conf_neighbor *conf_neighbor_find(
+    const struct conf *, const struct conf_addr *);
+/* Adds a neighbor with the defaults; it is appended to the list. */
+struct conf_neighbor *conf_neighbor_add(
+    struct conf *, const struct conf_addr *, int line);
+void conf_neighbor_del(struct conf *, struct conf_neighbor *);
+
+/* Parses "10.0.0.1" or "2001:db8::1"; false if neither. */
+bool conf_addr_parse(const char *s, struct conf_addr *);
+/* Formats an address; buf holds at least INET6_ADDRSTRLEN bytes. */
+const char *conf_addr_str(const struct conf_addr *, char *buf, size_t len);
+bool conf_addr_eq(const struct conf_addr *, const struct conf_addr *);
+
+/* Hold time and keepalive in force for a neighbor. */
+uint16_t conf_neighbor_holdtime(const struct conf_neighbor *);
+uint16_t conf_neighbor_keepalive(const struct conf_neighbor *);
+/* Families a neighbor exchanges (its transport family by default). */
+uint8_t conf_neighbor_af(const struct conf_neighbor *);
+
+/*
+ * Reads a config file: every error goes to errs (if not NULL) as
+ * "PATH:LINE: reason".  Returns 0 and the tree in *out, or -1 and
+ * *out NULL if anything is wrong: nothing is ever half-applied.
+ */
+int conf_load_file(const char *path, struct conf **out, FILE *errs);
+/* The same for text in memory, named name in the messages. */
+int conf_load_string(
+    const char *text, const char *name, struct conf **out, FILE *errs);
+/*
+ * The checks of a whole tree, for trees built by the shell too: a
+ * neighbor without remote-as, reserved AS numbers, timers, options
+ * that exclude each other.  Prints each as "NAME:LINE: reason" (the
+ * line of the neighbor, or of router bgp) and returns how many.
+ */
+int conf_check(const struct conf *, const char *name, FILE *errs);
+/* The running config: text that conf_load_string reads back the same. */
+void conf_print(const struct conf *, FILE *out);
+
+/*
+ * Why a value is refused, or NULL: the same reasons at the line of a
+ * command and in conf_check.
+ */
+const char *conf_asn_refused(uint32_t asn);       /* as our AS, local-as */
+const char *conf_remote_as_refused(uint32_t asn); /* as a peer's AS */
+const char *conf_timers_refused(
+    unsigned keepalive, unsigned holdtime, char *buf, size_t len);
+
+/* Registers the config commands (conf_cmd.c) with cmd.c; idempotent. */
+void conf_cmd_register(void);
+
+#endif

@@ -1,0 +1,491 @@
+/*
+ * conf_cmd.c: the configuration commands and what each does to the
+ * tree of conf.h.
+ *
+ * One table row per command, in the order of the running config; the
+ * handlers act on the struct conf in cmd_state.ctx.  A handler refuses
+ * what is wrong in its own command (a reserved AS, a hold time of 1,
+ * a key too long), at that command's line; what depends on several
+ * commands (a neighbor without remote-as, ttl-security together with
+ * ebgp-multihop) is for conf_check once the whole file is read.
+ *
+ * Negated neighbor commands, and activate, need the neighbor to
+ * exist; the other neighbor commands create it.  "no neighbor X" and
+ * "no neighbor X remote-as" delete it, as in FRR.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "conf.h"
+
+#define CONFIG CMD_M(CMD_MODE_CONFIG)
+#define BGP    CMD_M(CMD_MODE_ROUTER_BGP)
+#define AF     (CMD_M(CMD_MODE_AF_IPV4) | CMD_M(CMD_MODE_AF_IPV6))
+
+#define NBR "neighbor <A:ADDR> "
+#define NBR_HELP                                                               \
+	"Specify a neighbor router\n"                                          \
+	"Neighbor address (IPv4 or IPv6)\n"
+#define BGP_HELP "BGP settings\n"
+
+/* Copies a text value, refusing one that does not fit. */
+static int
+set_text(struct cmd_state *st, char *dst, size_t size, const char *v,
+    const char *what)
+{
+	if (strlen(v) >= size)
+		return cmd_error(
+		    st, "%s longer than %zu bytes", what, size - 1);
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+/* ---- top level ---- */
+
+static int
+do_hostname(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+
+	if (a->negate) {
+		c->hostname[0] = '\0';
+		return 0;
+	}
+	return set_text(
+	    st, c->hostname, sizeof(c->hostname), cmd_arg(a, "H"), "hostname");
+}
+
+/* Everything under router bgp back to the defaults. */
+static void
+clear_bgp(struct conf *c)
+{
+	while (c->neighbors != NULL)
+		conf_neighbor_del(c, c->neighbors);
+	c->has_bgp = false;
+	c->asn = 0;
+	c->bgp_line = 0;
+	c->router_id = 0;
+	c->ebgp_requires_policy = true;
+	c->allow_martian_nexthop = false;
+	c->gr_restart_time = CONF_GR_RESTART_TIME_DEFAULT;
+}
+
+static int
+do_router_bgp(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+	uint32_t asn = cmd_arg_num(a, "N", 0);
+	const char *why;
+
+	if (a->negate) {
+		if (!c->has_bgp)
+			return cmd_error(st, "router bgp is not configured");
+		if (cmd_arg(a, "N") != NULL && asn != c->asn)
+			return cmd_error(st,
+			    "BGP is configured with AS %u, not %u", c->asn,
+			    asn);
+		clear_bgp(c);
+		return 0;
+	}
+	if (c->has_bgp && asn != c->asn)
+		return cmd_error(
+		    st, "BGP is already configured with AS %u", c->asn);
+	if ((why = conf_asn_refused(asn)) != NULL)
+		return cmd_error(st, "%s", why);
+	if (!c->has_bgp) {
+		c->has_bgp = true;
+		c->asn = asn;
+		c->bgp_line = st->line;
+	}
+	return 0;
+}
+
+/* ---- router bgp ---- */
+
+static int
+do_router_id(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+	uint32_t id = cmd_arg_num(a, "R", 0);
+
+	if (!a->negate && id == 0)
+		return cmd_error(st,
+		    "router-id 0.0.0.0 is not allowed "
+		    "(RFC 6286)");
+	c->router_id = a->negate ? 0 : id;
+	return 0;
+}
+
+static int
+do_requires_policy(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+
+	c->ebgp_requires_policy = !a->negate;
+	return 0;
+}
+
+static int
+do_martian(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+
+	c->allow_martian_nexthop = !a->negate;
+	return 0;
+}
+
+static int
+do_gr_restart_time(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+
+	c->gr_restart_time = a->negate
+	    ? CONF_GR_RESTART_TIME_DEFAULT
+	    : (uint16_t)cmd_arg_num(a, "N", CONF_GR_RESTART_TIME_DEFAULT);
+	return 0;
+}
+
+static int
+do_address_family(struct cmd_state *st, const struct cmd_args *a)
+{
+	cmd_enter(st,
+	    cmd_arg(a, "ipv6") != NULL ? CMD_MODE_AF_IPV6 : CMD_MODE_AF_IPV4,
+	    NULL);
+	return 0;
+}
+
+/* ---- neighbors ---- */
+
+/*
+ * The neighbor of the line; created by a positive command if new.  NULL
+ * (and the error set) if it must exist and does not.
+ */
+static struct conf_neighbor *
+neighbor(struct cmd_state *st, const struct cmd_args *a, bool create)
+{
+	struct conf *c = st->ctx;
+	struct conf_neighbor *n;
+	struct conf_addr addr;
+	bool ok;
+
+	ok = conf_addr_parse(cmd_arg(a, "A"), &addr);
+	assert(ok);
+	(void)ok;
+	n = conf_neighbor_find(c, &addr);
+	if (n == NULL && create)
+		n = conf_neighbor_add(c, &addr, st->line);
+	if (n == NULL)
+		cmd_error(st, "neighbor %s is not configured", cmd_arg(a, "A"));
+	return n;
+}
+
+static int
+do_no_neighbor(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, false);
+
+	if (n == NULL)
+		return -1;
+	conf_neighbor_del(st->ctx, n);
+	return 0;
+}
+
+static int
+do_remote_as(struct cmd_state *st, const struct cmd_args *a)
+{
+	uint32_t asn = cmd_arg_num(a, "N", 0);
+	struct conf_neighbor *n;
+	const char *why;
+
+	if (a->negate)
+		return do_no_neighbor(st, a);
+	if ((why = conf_remote_as_refused(asn)) != NULL)
+		return cmd_error(st, "%s", why);
+	if ((n = neighbor(st, a, true)) == NULL)
+		return -1;
+	n->remote_as = asn;
+	return 0;
+}
+
+static int
+do_local_as(struct cmd_state *st, const struct cmd_args *a)
+{
+	uint32_t asn = cmd_arg_num(a, "N", 0);
+	struct conf_neighbor *n;
+	const char *why;
+
+	if (!a->negate && (why = conf_asn_refused(asn)) != NULL)
+		return cmd_error(st, "%s", why);
+	if ((n = neighbor(st, a, !a->negate)) == NULL)
+		return -1;
+	n->local_as = a->negate ? 0 : asn;
+	return 0;
+}
+
+static int
+do_port(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->port = a->negate ? CONF_PORT_DEFAULT
+			    : (uint16_t)cmd_arg_num(a, "N", CONF_PORT_DEFAULT);
+	return 0;
+}
+
+static int
+do_description(struct cmd_state *st, const struct cmd_args *a)
+{
+	char tmp[CONF_DESC_MAX] = "";
+	struct conf_neighbor *n;
+
+	if (!a->negate &&
+	    set_text(st, tmp, sizeof(tmp), cmd_arg(a, "D"), "description"))
+		return -1;
+	if ((n = neighbor(st, a, !a->negate)) == NULL)
+		return -1;
+	memcpy(n->description, tmp, sizeof(tmp));
+	return 0;
+}
+
+static int
+do_password(struct cmd_state *st, const struct cmd_args *a)
+{
+	const char *key = a->negate ? "" : cmd_arg(a, "P");
+	struct conf_neighbor *n;
+
+	/* The key is never in a message, nor in a log: only its length. */
+	if (strlen(key) > CONF_PASSWORD_MAX)
+		return cmd_error(st,
+		    "password longer than %d bytes (the TCP MD5 "
+		    "key limit)",
+		    CONF_PASSWORD_MAX);
+	if ((n = neighbor(st, a, !a->negate)) == NULL)
+		return -1;
+	memset(n->password, 0, sizeof(n->password));
+	memcpy(n->password, key, strlen(key));
+	return 0;
+}
+
+static int
+do_timers(struct cmd_state *st, const struct cmd_args *a)
+{
+	unsigned k = cmd_arg_num(a, "K", 0), h = cmd_arg_num(a, "H", 0);
+	struct conf_neighbor *n;
+	char buf[CMD_ERR_MAX];
+
+	if (!a->negate && conf_timers_refused(k, h, buf, sizeof(buf)))
+		return cmd_error(st, "%s", buf);
+	if ((n = neighbor(st, a, !a->negate)) == NULL)
+		return -1;
+	n->timers_set = !a->negate;
+	n->keepalive = a->negate ? CONF_KEEPALIVE_DEFAULT : (uint16_t)k;
+	n->holdtime = a->negate ? CONF_HOLDTIME_DEFAULT : (uint16_t)h;
+	return 0;
+}
+
+static int
+do_timers_connect(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->connect_retry = a->negate ? CONF_CONNECT_RETRY_DEFAULT
+				     : (uint16_t)cmd_arg_num(a, "N", 0);
+	return 0;
+}
+
+static int
+do_update_source(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_addr src = { 0 }, peer;
+	struct conf_neighbor *n;
+
+	conf_addr_parse(cmd_arg(a, "A"), &peer);
+	if (!a->negate) {
+		conf_addr_parse(cmd_arg(a, "S"), &src);
+		if (src.family != peer.family)
+			return cmd_error(st,
+			    "update-source %s is not an %s address",
+			    cmd_arg(a, "S"),
+			    peer.family == AF_INET ? "IPv4" : "IPv6");
+	}
+	if ((n = neighbor(st, a, !a->negate)) == NULL)
+		return -1;
+	n->update_source = src;
+	return 0;
+}
+
+static int
+do_passive(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->passive = !a->negate;
+	return 0;
+}
+
+static int
+do_shutdown(struct cmd_state *st, const struct cmd_args *a)
+{
+	char tmp[CONF_SHUTDOWN_MSG_MAX + 1] = "";
+	const char *msg = cmd_arg(a, "M");
+	struct conf_neighbor *n;
+
+	if (!a->negate && msg != NULL &&
+	    set_text(st, tmp, sizeof(tmp), msg, "shutdown message"))
+		return -1;
+	if ((n = neighbor(st, a, !a->negate)) == NULL)
+		return -1;
+	n->shutdown = !a->negate;
+	memcpy(n->shutdown_msg, tmp, sizeof(tmp));
+	return 0;
+}
+
+static int
+do_ttl_security(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->ttl_security_hops = a->negate ? 0 : (uint8_t)cmd_arg_num(a, "N", 0);
+	return 0;
+}
+
+static int
+do_ebgp_multihop(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->ebgp_multihop = a->negate
+	    ? 0
+	    : (uint8_t)cmd_arg_num(a, "N", CONF_EBGP_MULTIHOP_DEFAULT);
+	return 0;
+}
+
+static int
+do_activate(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, false);
+	uint8_t af = cmd_state_mode(st) == CMD_MODE_AF_IPV6 ? CONF_AF_IPV6
+							    : CONF_AF_IPV4;
+	uint8_t dflt;
+
+	if (n == NULL)
+		return -1;
+	dflt = n->addr.family == AF_INET6 ? CONF_AF_IPV6 : CONF_AF_IPV4;
+	n->af = conf_neighbor_af(n);
+	n->af = a->negate ? n->af & ~af : n->af | af;
+	/* Explicit only where it differs: the running config prints that. */
+	n->af_explicit = n->af != dflt;
+	return 0;
+}
+
+/* ---- the table ---- */
+
+static const struct cmd_def conf_cmds[] = {
+	{ CONFIG, "hostname <H:WORD>",
+	    "Set the system's name\n"
+	    "The name\n",
+	    do_hostname, CMD_NO, 0, NULL },
+	{ CONFIG, "router bgp <N:ASN>",
+	    "Enable a routing process\n"
+	    "BGP\n"
+	    "Our AS number (asplain or asdot)\n",
+	    do_router_bgp, CMD_NO, CMD_MODE_ROUTER_BGP, NULL },
+	{ BGP, "bgp router-id <R:IPV4>",
+	    BGP_HELP "Set the BGP identifier\n"
+		     "The identifier, as an IPv4 address\n",
+	    do_router_id, CMD_NO, 0, NULL },
+	{ BGP, "bgp ebgp-requires-policy",
+	    BGP_HELP "Exchange no routes with eBGP peers that have no "
+		     "policy (RFC 8212)\n",
+	    do_requires_policy, CMD_NO, 0, NULL },
+	{ BGP, "bgp allow-martian-nexthop",
+	    BGP_HELP "Accept next hops in reserved ranges\n", do_martian,
+	    CMD_NO, 0, NULL },
+	{ BGP, "bgp graceful-restart restart-time <N:UINT 0-4095>",
+	    BGP_HELP "Graceful restart (RFC 4724)\n"
+		     "Restart time announced to peers\n"
+		     "Seconds\n",
+	    do_gr_restart_time, CMD_NO, 0, NULL },
+	{ BGP, NBR "remote-as <N:ASN>",
+	    NBR_HELP "Set the neighbor's AS (\"no\": delete the neighbor)\n"
+		     "AS number (asplain or asdot)\n",
+	    do_remote_as, CMD_NO, 0, NULL },
+	{ BGP, NBR "local-as <N:ASN>",
+	    NBR_HELP "Present another AS to this neighbor\n"
+		     "AS number (asplain or asdot)\n",
+	    do_local_as, CMD_NO, 0, NULL },
+	{ BGP, NBR "description <D:LINE>",
+	    NBR_HELP "Describe the neighbor\n"
+		     "Text, up to 127 bytes\n",
+	    do_description, CMD_NO, 0, NULL },
+	{ BGP, NBR "shutdown [message <M:LINE>]",
+	    NBR_HELP "Administratively shut the session down\n"
+		     "Say why to the peer (RFC 9003)\n"
+		     "Text, up to 255 bytes\n",
+	    do_shutdown, CMD_NO, 0, NULL },
+	{ BGP, NBR "password <P:LINE>",
+	    NBR_HELP "Protect the session with TCP MD5 (RFC 2385)\n"
+		     "The key, up to 80 bytes\n",
+	    do_password, CMD_NO, 0, NULL },
+	{ BGP, NBR "passive",
+	    NBR_HELP "Wait for the peer to connect, never connect\n",
+	    do_passive, CMD_NO, 0, NULL },
+	{ BGP, NBR "ebgp-multihop [<N:UINT 1-255>]",
+	    NBR_HELP "Allow an eBGP peer that is not directly connected\n"
+		     "Maximum hops (TTL), default 255\n",
+	    do_ebgp_multihop, CMD_NO, 0, NULL },
+	{ BGP, NBR "ttl-security hops <N:UINT 1-254>",
+	    NBR_HELP "Check the TTL of the peer's packets (GTSM, RFC 5082)\n"
+		     "Hops the peer may be away\n"
+		     "Number of hops\n",
+	    do_ttl_security, CMD_NO, 0,
+	    NBR "ttl-security [hops <N:UINT 1-254>]" },
+	{ BGP, NBR "update-source <S:ADDR>",
+	    NBR_HELP "Connect from this local address\n"
+		     "Local address, of the neighbor's family\n",
+	    do_update_source, CMD_NO, 0, NULL },
+	{ BGP, NBR "port <N:UINT 1-65535>",
+	    NBR_HELP "Connect to this TCP port of the peer\n"
+		     "Port, default 179\n",
+	    do_port, CMD_NO, 0, NULL },
+	{ BGP, NBR "timers <K:UINT 0-65535> <H:UINT 0-65535>",
+	    NBR_HELP "BGP timers of this neighbor\n"
+		     "Keepalive interval in seconds, default 30\n"
+		     "Hold time in seconds, default 90\n",
+	    do_timers, CMD_NO, 0, NULL },
+	{ BGP, NBR "timers connect <N:UINT 1-65535>",
+	    NBR_HELP "BGP timers of this neighbor\n"
+		     "Time between connection attempts\n"
+		     "Seconds, default 30\n",
+	    do_timers_connect, CMD_NO, 0, NULL },
+	{ BGP, "neighbor <A:ADDR>", NBR_HELP, do_no_neighbor, CMD_NO_ONLY, 0,
+	    NULL },
+	{ BGP, "address-family {ipv4|ipv6} [unicast]",
+	    "Enter address-family mode\n"
+	    "IPv4\n"
+	    "IPv6\n"
+	    "Unicast\n",
+	    do_address_family, 0, CMD_MODE_AF_IPV4, NULL },
+	{ AF, NBR "activate",
+	    NBR_HELP "Exchange routes of this family with the neighbor\n",
+	    do_activate, CMD_NO, 0, NULL },
+	{ AF, "exit-address-family", "Leave address-family mode\n", NULL,
+	    CMD_EXIT, 0, NULL },
+};
+
+void
+conf_cmd_register(void)
+{
+	cmd_register(conf_cmds, sizeof(conf_cmds) / sizeof(conf_cmds[0]));
+}

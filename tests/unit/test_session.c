@@ -1,0 +1,2087 @@
+/*
+ * test_session.c: tests bgpd/session.c, bgpd/bgpd.c and
+ * bgpd/sess_sock.c over loopback sockets.
+ *
+ * dxbgpd's side runs on a private libev loop: a struct bgpd listening on
+ * 127.0.0.1 with one neighbor, 127.0.0.2.  The test itself is that
+ * neighbor, a "fake peer" speaking BGP with plain sockets and the codec
+ * of include/dxbgp/wire.h: it listens on 127.0.0.2 (dxbgpd connects to
+ * it through "neighbor 127.0.0.2 port P") and connects to dxbgpd from
+ * 127.0.0.2.  Both run in this one thread: run_until() alternates a
+ * non-blocking turn of the loop with a short poll() on the fake's
+ * sockets until a condition holds, and fails the test on a timeout.
+ *
+ * Each test checks what an operator would see: the peer's state, the
+ * NOTIFICATION (code, subcode, data) the remote side receives, the
+ * peer's statistics and its last_reason.  Covered: establishment,
+ * active and passive (RFC 4271 §8), capability negotiation (RFC 5492),
+ * TCP MD5 (RFC 2385), the hold timer (§10), collisions (§6.8), the
+ * send hold timer (RFC 9687), framing errors (§6.1) and extended
+ * messages (RFC 8654), OPEN errors (§6.2), UPDATE errors (§6.3, RFC
+ * 7606), ROUTE-REFRESH errors (RFC 7313), FSM errors (RFC 6608),
+ * shutdown communications (RFC 9003), configuration changes, the
+ * graceful restart helper (RFC 4724 §4.2), seen through struct
+ * sess_hooks as a RIB would see it, and KEEPALIVEs that keep flowing
+ * while a burst of UPDATEs is read in bounded batches.  Timers are
+ * short (hold 3 s, connect retry 1 s) so that every test ends by
+ * itself within a few seconds.
+ *
+ * TEST_SESSION_LOG=1 shows dxbgpd's log; TEST_SESSION_ONLY=pattern
+ * runs the matching tests alone.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+#include "log.h"
+#include "sess_sock.h"
+#include "session.h"
+
+#define DX_ADDR   "127.0.0.1"
+#define FAKE_ADDR "127.0.0.2"
+#define DX_AS     4200000001u /* 4-octet: the OPEN carries AS_TRANS */
+#define DX_AS2    65001u      /* 2-octet */
+#define FAKE_AS   65002u
+#define DX_ID     0x0a000005u /* bgp router-id 10.0.0.5 */
+#define FAKE_ID   0x0a000009u /* 10.0.0.9, above DX_ID */
+#define LOW_ID    0x0a000001u /* 10.0.0.1, below DX_ID */
+#define MD5_KEY   "s3cret-key"
+
+/* One TCP connection of the fake peer, with what it has received. */
+struct fconn {
+	int fd;
+	bool eof;
+	size_t len;
+	uint8_t buf[2 * BGP_MAX_MSG_EXT];
+};
+
+/* A whole message the fake peer received. */
+struct msg {
+	uint8_t type;
+	size_t len; /* header included */
+	uint8_t buf[BGP_MAX_MSG_EXT];
+};
+
+/* What dxbgpd handed to struct sess_hooks, as a RIB would see it. */
+struct hookrec {
+	unsigned int established;
+	unsigned int down;
+	bool graceful; /* of the last down */
+	double down_at;
+	unsigned int flush_v4; /* stale_flush(IPv4 unicast) */
+	unsigned int flush_v6;
+	unsigned int flush_other;
+	double flush_at; /* of the last stale_flush */
+	unsigned int af_drop;
+	uint64_t updates;     /* UPDATEs handed over */
+	uint64_t update_errs; /* of them with an RFC 7606 verdict */
+	double work;          /* seconds the RIB spends on each UPDATE */
+};
+
+struct env {
+	struct ev_loop *loop;
+	struct bgpd *d;
+	struct peer *p;
+	uint16_t dx_port;   /* dxbgpd listens on 127.0.0.1 */
+	uint16_t fake_port; /* the fake listens on 127.0.0.2 */
+	int lfd;            /* the fake's listening socket */
+	struct fconn a;     /* connection dxbgpd opened to the fake */
+	struct fconn b;     /* connection the fake opened to dxbgpd */
+	struct fconn *ka;   /* the fake sends KEEPALIVEs on it each second */
+	double ka_next;
+	struct msg m;
+	struct hookrec h;
+};
+
+typedef bool (*pred_fn)(struct env *, void *);
+
+/* ---- time and the two event loops ---- */
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void fake_send_keepalive(struct fconn *);
+
+/* Runs both sides until pred holds (true) or secs pass (false). */
+static bool
+run_for(struct env *e, pred_fn pred, void *arg, double secs)
+{
+	double end = now() + secs;
+	struct pollfd pfd[3];
+	nfds_t n;
+
+	for (;;) {
+		if (pred(e, arg))
+			return true;
+		if (now() >= end)
+			return false;
+		ev_run(e->loop, EVRUN_NOWAIT);
+		if (e->ka != NULL && e->ka->fd != -1 && now() >= e->ka_next) {
+			fake_send_keepalive(e->ka);
+			e->ka_next = now() + 1;
+		}
+		n = 0;
+		if (e->lfd != -1)
+			pfd[n++] = (struct pollfd){ e->lfd, POLLIN, 0 };
+		if (e->a.fd != -1 && !e->a.eof)
+			pfd[n++] = (struct pollfd){ e->a.fd, POLLIN, 0 };
+		if (e->b.fd != -1 && !e->b.eof)
+			pfd[n++] = (struct pollfd){ e->b.fd, POLLIN, 0 };
+		(void)poll(pfd, n, 2);
+	}
+}
+
+#define run_until(e, pred, arg, secs, what)                                    \
+	do {                                                                   \
+		if (!run_for(e, pred, arg, secs))                              \
+			fail_msg("timed out after %.1f s waiting for %s",      \
+			    (double)(secs), what);                             \
+	} while (0)
+
+/* ---- conditions ---- */
+
+static bool
+pred_state(struct env *e, void *arg)
+{
+	return e->p->state == *(enum fsm_state *)arg;
+}
+
+static bool
+pred_not_state(struct env *e, void *arg)
+{
+	return e->p->state != *(enum fsm_state *)arg;
+}
+
+static bool
+pred_c2_accepted(struct env *e, void *arg)
+{
+	(void)arg;
+	return e->p->c2.fd != -1;
+}
+
+static bool
+pred_msg_in(struct env *e, void *arg)
+{
+	const uint64_t *want = arg;
+
+	return e->p->st.msg_in[BGP_MSG_KEEPALIVE] >= *want;
+}
+
+/* Reads what the socket holds; eof on a close or a reset. */
+static void
+fconn_fill(struct fconn *c)
+{
+	ssize_t n;
+
+	while (c->fd != -1 && !c->eof && c->len < sizeof(c->buf)) {
+		n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len,
+		    MSG_DONTWAIT);
+		if (n > 0) {
+			c->len += (size_t)n;
+			continue;
+		}
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		c->eof = true;
+	}
+}
+
+static size_t
+fconn_msg_len(const struct fconn *c)
+{
+	size_t len;
+
+	if (c->len < BGP_HDR_LEN)
+		return 0;
+	len = (size_t)c->buf[BGP_MARKER_LEN] << 8 | c->buf[BGP_MARKER_LEN + 1];
+	return c->len >= len ? len : 0;
+}
+
+static bool
+pred_msg_or_eof(struct env *e, void *arg)
+{
+	struct fconn *c = arg;
+
+	(void)e;
+	fconn_fill(c);
+	return fconn_msg_len(c) > 0 || c->eof;
+}
+
+static bool
+pred_eof(struct env *e, void *arg)
+{
+	struct fconn *c = arg;
+
+	(void)e;
+	fconn_fill(c);
+	return c->eof;
+}
+
+/* Takes a pending connection on the fake's listening socket. */
+static bool
+pred_accept(struct env *e, void *arg)
+{
+	struct fconn *c = arg;
+	int fd = accept4(e->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd == -1)
+		return false;
+	c->fd = fd;
+	c->eof = false;
+	c->len = 0;
+	return true;
+}
+
+static bool
+pred_connected(struct env *e, void *arg)
+{
+	struct fconn *c = arg;
+	struct pollfd pfd = { c->fd, POLLOUT, 0 };
+
+	(void)e;
+	return poll(&pfd, 1, 0) == 1;
+}
+
+/* ---- the fake peer ---- */
+
+static void
+fconn_close(struct fconn *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	c->eof = false;
+	c->len = 0;
+}
+
+static void
+fake_send(struct fconn *c, const uint8_t *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = send(c->fd, buf, len, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			fail_msg("fake peer: send: %s", strerror(errno));
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+fake_send_keepalive(struct fconn *c)
+{
+	uint8_t buf[BGP_HDR_LEN];
+
+	fake_send(c, buf, wire_keepalive_encode(buf, sizeof(buf)));
+}
+
+static void
+fake_send_open(struct fconn *c, const struct wire_open *o)
+{
+	uint8_t buf[BGP_MAX_MSG];
+	size_t n = wire_open_encode(o, buf, sizeof(buf));
+
+	assert_true(n > 0);
+	fake_send(c, buf, n);
+}
+
+static void
+fake_send_hex(struct fconn *c, const char *hex)
+{
+	uint8_t buf[BGP_MAX_MSG];
+	size_t n = 0;
+	unsigned int v;
+
+	for (; *hex != '\0'; hex++) {
+		if (*hex == ' ' || *hex == '|' || *hex == '\n')
+			continue;
+		assert_int_equal(sscanf(hex, "%2x", &v), 1);
+		assert_true(n < sizeof(buf));
+		buf[n++] = (uint8_t)v;
+		hex++;
+	}
+	fake_send(c, buf, n);
+}
+
+/* An OPEN as a typical peer sends it: IPv4 unicast, 4-octet AS. */
+static void
+fake_open(struct wire_open *o, uint32_t id, uint16_t holdtime)
+{
+	memset(o, 0, sizeof(*o));
+	o->version = BGP_VERSION;
+	o->my_as = FAKE_AS;
+	o->holdtime = holdtime;
+	o->bgp_id = id;
+	o->caps.have = WIRE_CAP_MP | WIRE_CAP_RR | WIRE_CAP_AS4;
+	o->caps.as4 = FAKE_AS;
+	o->caps.mp[o->caps.n_mp++] =
+	    (struct wire_afsafi){ BGP_AFI_IPV4, BGP_SAFI_UNICAST, 0 };
+}
+
+/* The next whole message on c, into e->m; fails on a timeout or EOF. */
+static const struct msg *
+fake_recv(struct env *e, struct fconn *c, double secs)
+{
+	size_t len;
+
+	run_until(e, pred_msg_or_eof, c, secs, "a message from dxbgpd");
+	len = fconn_msg_len(c);
+	if (len == 0)
+		fail_msg("fake peer: connection closed, no message");
+	memcpy(e->m.buf, c->buf, len);
+	e->m.len = len;
+	e->m.type = c->buf[BGP_MARKER_LEN + 2];
+	memmove(c->buf, c->buf + len, c->len - len);
+	c->len -= len;
+	return &e->m;
+}
+
+static const struct msg *
+fake_expect(struct env *e, struct fconn *c, uint8_t type)
+{
+	const struct msg *m = fake_recv(e, c, 3);
+
+	if (m->type != type)
+		fail_msg("fake peer: got message type %u, expected %u", m->type,
+		    type);
+	return m;
+}
+
+/* dxbgpd's OPEN, decoded. */
+static void
+fake_expect_open(struct env *e, struct fconn *c, struct wire_open *o)
+{
+	const struct msg *m = fake_expect(e, c, BGP_MSG_OPEN);
+	struct wire_err err;
+
+	wire_err_init(&err);
+	assert_int_equal(wire_open_decode(m->buf + BGP_HDR_LEN,
+			     m->len - BGP_HDR_LEN, o, &err),
+	    0);
+}
+
+/*
+ * Skips KEEPALIVEs until a NOTIFICATION, which must carry exactly
+ * code, subcode and data.
+ */
+static void
+fake_expect_notification(struct env *e, struct fconn *c, double secs,
+    uint8_t code, uint8_t subcode, const void *data, size_t datalen)
+{
+	const struct msg *m;
+	struct wire_notification nf;
+
+	do
+		m = fake_recv(e, c, secs);
+	while (m->type == BGP_MSG_KEEPALIVE);
+	if (m->type != BGP_MSG_NOTIFICATION)
+		fail_msg("fake peer: got message type %u, expected a "
+			 "NOTIFICATION",
+		    m->type);
+	assert_int_equal(wire_notification_decode(
+			     m->buf + BGP_HDR_LEN, m->len - BGP_HDR_LEN, &nf),
+	    0);
+	if (nf.code != code || nf.subcode != subcode)
+		fail_msg("fake peer: got NOTIFICATION %u/%u, expected %u/%u",
+		    nf.code, nf.subcode, code, subcode);
+	assert_int_equal(nf.datalen, datalen);
+	if (datalen > 0)
+		assert_memory_equal(nf.data, data, datalen);
+}
+
+/* Nothing but KEEPALIVEs, then the connection closes. */
+static void
+fake_expect_eof(struct env *e, struct fconn *c)
+{
+	run_until(e, pred_eof, c, 3, "dxbgpd to close the connection");
+	while (fconn_msg_len(c) > 0)
+		if (fake_recv(e, c, 1)->type != BGP_MSG_KEEPALIVE)
+			fail_msg("fake peer: unexpected message type %u "
+				 "before the close",
+			    e->m.type);
+}
+
+static int fake_md5(int fd, const char *key);
+
+/*
+ * Starts connecting from 127.0.0.2 to dxbgpd's listener, with an MD5
+ * key if key is not NULL.
+ */
+static void
+fake_connect_start(struct env *e, struct fconn *c, const char *key)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	fconn_close(c);
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_true(c->fd != -1);
+	if (key != NULL)
+		assert_int_equal(fake_md5(c->fd, key), 0);
+	inet_pton(AF_INET, FAKE_ADDR, &sin.sin_addr);
+	assert_int_equal(bind(c->fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	sin.sin_port = htons(e->dx_port);
+	inet_pton(AF_INET, DX_ADDR, &sin.sin_addr);
+	if (connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		assert_int_equal(errno, EINPROGRESS);
+}
+
+static void
+fake_connect(struct env *e, struct fconn *c)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	fake_connect_start(e, c, NULL);
+	run_until(e, pred_connected, c, 2, "the connection to dxbgpd");
+	assert_int_equal(
+	    getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len), 0);
+	assert_int_equal(err, 0);
+}
+
+static void
+fake_accept(struct env *e, struct fconn *c)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	char buf[INET_ADDRSTRLEN];
+
+	fconn_close(c);
+	run_until(e, pred_accept, c, 3, "dxbgpd to connect to the fake peer");
+	/* update-source: dxbgpd connects from 127.0.0.1. */
+	assert_int_equal(getpeername(c->fd, (struct sockaddr *)&sin, &len), 0);
+	assert_string_equal(
+	    inet_ntop(AF_INET, &sin.sin_addr, buf, sizeof(buf)), DX_ADDR);
+}
+
+/* Sets (key non-empty) the TCP MD5 key for 127.0.0.1 on a socket. */
+static int
+fake_md5(int fd, const char *key)
+{
+	struct tcp_md5sig md5;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&md5.tcpm_addr;
+
+	memset(&md5, 0, sizeof(md5));
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, DX_ADDR, &sin->sin_addr);
+	md5.tcpm_keylen = (uint16_t)strlen(key);
+	memcpy(md5.tcpm_key, key, strlen(key));
+	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5));
+}
+
+/*
+ * The path attributes of an IPv4 route: ORIGIN, an AS_PATH of asn and
+ * NEXT_HOP nh (4-octet AS session).  Returns their length.
+ */
+static size_t
+ipv4_attrs(uint8_t *buf, size_t cap, uint32_t asn, uint32_t nh)
+{
+	struct wire_attrs at;
+	uint8_t path[] = { BGP_SEG_SEQUENCE, 1, (uint8_t)(asn >> 24),
+		(uint8_t)(asn >> 16), (uint8_t)(asn >> 8), (uint8_t)asn };
+	size_t alen;
+
+	memset(&at, 0, sizeof(at));
+	at.have = WIRE_HAVE(BGP_ATTR_ORIGIN) | WIRE_HAVE(BGP_ATTR_AS_PATH) |
+	    WIRE_HAVE(BGP_ATTR_NEXT_HOP);
+	at.origin = BGP_ORIGIN_IGP;
+	at.aspath = path;
+	at.aspath_len = sizeof(path);
+	at.nexthop = nh;
+	alen = wire_attrs_encode(&at, true, buf, cap);
+	assert_true(alen > 0);
+	return alen;
+}
+
+/*
+ * An UPDATE filling cap: /32s out of 10/8 with the attributes of
+ * ipv4_attrs().  Returns its length and the prefix count in *n.
+ */
+static size_t
+full_update(
+    uint8_t *buf, size_t cap, uint32_t asn, uint32_t nh, unsigned int *n)
+{
+	struct wire_upd_builder ub;
+	struct wire_prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
+	uint8_t attrs[64];
+	size_t alen, len;
+
+	alen = ipv4_attrs(attrs, sizeof(attrs), asn, nh);
+	wire_upd_begin(&ub, buf, cap, BGP_AFI_IPV4, false);
+	assert_true(wire_upd_attrs(&ub, attrs, alen, NULL, 0));
+	pfx.addr[0] = 10;
+	for (*n = 0; wire_upd_announce(&ub, &pfx); (*n)++) {
+		pfx.addr[2] = (uint8_t)((*n + 1) >> 8);
+		pfx.addr[3] = (uint8_t)(*n + 1);
+	}
+	len = wire_upd_finish(&ub);
+	assert_true(len > cap - 8);
+	return len;
+}
+
+/* ---- dxbgpd ---- */
+
+/*
+ * Puts a config in force: AS asn, one neighbor 127.0.0.2 with short
+ * timers; extra holds more lines for the router bgp block.
+ */
+static void
+dx_start(struct env *e, uint32_t asn, const char *extra)
+{
+	char text[2048];
+	struct conf *conf = NULL;
+	struct conf_addr fake;
+
+	snprintf(text, sizeof(text),
+	    "router bgp %u\n"
+	    " bgp router-id 10.0.0.5\n"
+	    " neighbor " FAKE_ADDR " remote-as %u\n"
+	    " neighbor " FAKE_ADDR " port %u\n"
+	    " neighbor " FAKE_ADDR " update-source " DX_ADDR "\n"
+	    " neighbor " FAKE_ADDR " timers 1 3\n"
+	    " neighbor " FAKE_ADDR " timers connect 1\n"
+	    "%s"
+	    "exit\n",
+	    asn, FAKE_AS, e->fake_port, extra);
+	assert_int_equal(conf_load_string(text, "test", &conf, stderr), 0);
+	bgpd_configure(e->d, conf);
+	assert_true(conf_addr_parse(FAKE_ADDR, &fake));
+	e->p = bgpd_peer_find(e->d, &fake);
+	assert_non_null(e->p);
+}
+
+static void
+wait_state(struct env *e, enum fsm_state st, double secs)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "state %s", fsm_state_name(st));
+	run_until(e, pred_state, &st, secs, what);
+}
+
+static void
+wait_not_state(struct env *e, enum fsm_state st, double secs)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "leaving state %s", fsm_state_name(st));
+	run_until(e, pred_not_state, &st, secs, what);
+}
+
+static void
+assert_reason(struct env *e, const char *part)
+{
+	if (strstr(e->p->st.last_reason, part) == NULL)
+		fail_msg("last_reason \"%s\" does not mention \"%s\"",
+		    e->p->st.last_reason, part);
+}
+
+static void
+assert_last_err(struct env *e, uint8_t code, uint8_t subcode, bool sent)
+{
+	assert_int_equal(e->p->st.last_err_code, code);
+	assert_int_equal(e->p->st.last_err_subcode, subcode);
+	assert_int_equal(e->p->st.last_err_sent, sent);
+}
+
+/* dxbgpd connects; the fake answers its OPEN with o. */
+static void
+establish_active(struct env *e, const struct wire_open *o)
+{
+	struct wire_open dx;
+
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+	fake_send_open(&e->a, o);
+	fake_send_keepalive(&e->a);
+	fake_expect(e, &e->a, BGP_MSG_KEEPALIVE);
+	wait_state(e, FSM_ESTABLISHED, 2);
+}
+
+/* ---- setup ---- */
+
+static int
+bind_random(int fd, const char *addr, uint16_t *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int i;
+
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	for (i = 0; i < 100; i++) {
+		*port = (uint16_t)(20000 + random() % 40000);
+		sin.sin_port = htons(*port);
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* The fake's listening socket on 127.0.0.2: a random port, then the same. */
+static void
+fake_listen(struct env *e)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int one = 1;
+
+	e->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_true(e->lfd != -1);
+	setsockopt(e->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (e->fake_port == 0)
+		assert_int_equal(
+		    bind_random(e->lfd, FAKE_ADDR, &e->fake_port), 0);
+	else {
+		sin.sin_port = htons(e->fake_port);
+		inet_pton(AF_INET, FAKE_ADDR, &sin.sin_addr);
+		assert_int_equal(
+		    bind(e->lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	}
+	assert_int_equal(listen(e->lfd, 8), 0);
+}
+
+static int
+setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	struct conf_addr dx;
+	int fd, i;
+
+	assert_non_null(e);
+	e->a.fd = e->b.fd = e->lfd = -1;
+	e->loop = ev_loop_new(0);
+	assert_non_null(e->loop);
+	fake_listen(e);
+	/* dxbgpd's, on 127.0.0.1: a port free now, taken by bgpd_listen. */
+	assert_true(conf_addr_parse(DX_ADDR, &dx));
+	for (i = 0; i < 100 && e->d == NULL; i++) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		assert_true(fd != -1);
+		assert_int_equal(bind_random(fd, DX_ADDR, &e->dx_port), 0);
+		close(fd);
+		e->d = bgpd_new(e->loop, e->dx_port);
+		if (bgpd_listen(e->d, &dx) == -1) {
+			bgpd_free(e->d);
+			e->d = NULL;
+		}
+	}
+	assert_non_null(e->d);
+	*state = e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env *e = *state;
+
+	bgpd_free(e->d);
+	fconn_close(&e->a);
+	fconn_close(&e->b);
+	if (e->lfd != -1)
+		close(e->lfd);
+	ev_loop_destroy(e->loop);
+	free(e);
+	return 0;
+}
+
+/* ---- establishing ---- */
+
+/*
+ * dxbgpd connects; its OPEN says what the configuration says; the
+ * session comes up with the smaller hold time and what both support.
+ */
+static void
+test_establish_active(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx, o;
+	const struct wire_caps *c = &dx.caps;
+
+	dx_start(e, DX_AS, " neighbor " FAKE_ADDR " timers 2 6\n");
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+	assert_int_equal(dx.version, BGP_VERSION);
+	assert_int_equal(dx.my_as, BGP_AS_TRANS);
+	assert_int_equal(dx.holdtime, 6);
+	assert_int_equal(dx.bgp_id, DX_ID);
+	assert_true(c->have & WIRE_CAP_MP);
+	assert_true(wire_caps_has_mp(c, BGP_AFI_IPV4, BGP_SAFI_UNICAST));
+	assert_false(wire_caps_has_mp(c, BGP_AFI_IPV6, BGP_SAFI_UNICAST));
+	assert_true(c->have & WIRE_CAP_RR);
+	assert_true(c->have & WIRE_CAP_ERR);
+	assert_true(c->have & WIRE_CAP_AS4);
+	assert_int_equal(c->as4, DX_AS);
+	assert_true(c->have & WIRE_CAP_GR);
+	assert_int_equal(c->gr_time, CONF_GR_RESTART_TIME_DEFAULT);
+	assert_int_equal(c->n_gr, 0); /* a helper: no families preserved */
+	assert_true(c->have & WIRE_CAP_EXTMSG);
+	assert_true(c->have & WIRE_CAP_ADDPATH);
+	assert_int_equal(wire_caps_addpath(c, BGP_AFI_IPV4, BGP_SAFI_UNICAST),
+	    BGP_ADDPATH_RECEIVE);
+	assert_int_equal(e->p->state, FSM_OPENSENT);
+
+	fake_open(&o, FAKE_ID, 4);
+	o.caps.have |= WIRE_CAP_EXTMSG | WIRE_CAP_ADDPATH;
+	o.caps.addpath[o.caps.n_addpath++] = (struct wire_afsafi){ BGP_AFI_IPV4,
+		BGP_SAFI_UNICAST, BGP_ADDPATH_SEND };
+	fake_send_open(&e->a, &o);
+	fake_expect(e, &e->a, BGP_MSG_KEEPALIVE);
+	assert_int_equal(e->p->state, FSM_OPENCONFIRM);
+	fake_send_keepalive(&e->a);
+	wait_state(e, FSM_ESTABLISHED, 2);
+
+	assert_true(e->p->c.outgoing);
+	assert_int_equal(e->p->nego.holdtime, 4);
+	assert_true(e->p->nego.keepalive >= 1);
+	assert_true(e->p->nego.keepalive <= 4 / 3);
+	assert_int_equal(e->p->nego.peer_as, FAKE_AS);
+	assert_int_equal(e->p->nego.peer_id, FAKE_ID);
+	assert_true(e->p->nego.as4);
+	assert_true(e->p->nego.ext_message_rx);
+	assert_true(e->p->nego.ext_message_tx);
+	assert_true(e->p->nego.route_refresh);
+	assert_false(e->p->nego.enhanced_rr);
+	assert_int_equal(e->p->nego.af, CONF_AF_IPV4);
+	assert_int_equal(e->p->nego.addpath_rx, CONF_AF_IPV4);
+	assert_int_equal(sess_max_msg(e->p), BGP_MAX_MSG_EXT);
+	assert_int_equal(e->p->st.established, 1);
+	assert_int_equal(e->p->st.msg_in[BGP_MSG_OPEN], 1);
+	assert_int_equal(e->p->st.msg_out[BGP_MSG_OPEN], 1);
+	assert_string_equal(sess_state_name(e->p), "Established");
+	/* The negotiated keepalive interval: one within 1.5 s. */
+	fake_expect(e, &e->a, BGP_MSG_KEEPALIVE);
+}
+
+/* "neighbor X passive": dxbgpd waits; the fake connects to it. */
+static void
+test_establish_passive(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx, o;
+
+	dx_start(e, DX_AS2, " neighbor " FAKE_ADDR " passive\n");
+	wait_state(e, FSM_ACTIVE, 1);
+	fake_connect(e, &e->b);
+	fake_expect_open(e, &e->b, &dx);
+	assert_int_equal(dx.my_as, DX_AS2);
+	assert_int_equal(dx.caps.as4, DX_AS2);
+	assert_int_equal(dx.holdtime, 3);
+	fake_open(&o, FAKE_ID, 90);
+	fake_send_open(&e->b, &o);
+	fake_send_keepalive(&e->b);
+	fake_expect(e, &e->b, BGP_MSG_KEEPALIVE);
+	wait_state(e, FSM_ESTABLISHED, 2);
+	assert_false(e->p->c.outgoing);
+	assert_int_equal(e->p->nego.holdtime, 3);
+	assert_int_equal(e->p->nego.keepalive, 1);
+	assert_false(e->p->nego.ext_message_tx);
+	assert_int_equal(sess_max_msg(e->p), BGP_MAX_MSG);
+	/* A passive peer never connects. */
+	assert_false(pred_accept(e, &e->a));
+}
+
+/* Nobody listens: the reason says so, and dxbgpd keeps trying. */
+static void
+test_connection_refused(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx;
+
+	close(e->lfd);
+	e->lfd = -1;
+	dx_start(e, DX_AS, "");
+	run_until(e, pred_not_state, &(enum fsm_state){ FSM_CONNECT }, 2,
+	    "the connection attempt to fail");
+	assert_reason(e, "connect: Connection refused");
+	assert_int_equal(e->p->st.established, 0);
+	/* The fake comes up: the next attempt finds it. */
+	fake_listen(e);
+	fconn_close(&e->a);
+	run_until(e, pred_accept, &e->a, 5, "dxbgpd to try again");
+	fake_expect_open(e, &e->a, &dx);
+}
+
+/*
+ * A passive peer that lost its session takes the peer's next
+ * connection at once, without waiting for its restart timer.
+ */
+static void
+test_passive_reconnect(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx, o;
+
+	dx_start(e, DX_AS, " neighbor " FAKE_ADDR " passive\n");
+	fake_open(&o, FAKE_ID, 90);
+	fake_connect(e, &e->b);
+	fake_expect_open(e, &e->b, &dx);
+	fake_send_open(&e->b, &o);
+	fake_send_keepalive(&e->b);
+	wait_state(e, FSM_ESTABLISHED, 2);
+	assert_int_equal(shutdown(e->b.fd, SHUT_WR), 0);
+	wait_state(e, FSM_IDLE, 2);
+	assert_reason(e, "peer closed the connection");
+	fake_expect_eof(e, &e->b);
+	fake_connect(e, &e->b);
+	fake_expect_open(e, &e->b, &dx);
+	fake_send_open(&e->b, &o);
+	fake_send_keepalive(&e->b);
+	wait_state(e, FSM_ESTABLISHED, 2);
+	assert_int_equal(e->p->st.established, 2);
+	assert_int_equal(e->p->st.dropped, 1);
+}
+
+/* The peer refuses our OPEN: its NOTIFICATION is what the operator sees. */
+static void
+test_peer_rejects_open(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx;
+	uint8_t buf[BGP_MAX_MSG];
+	static const uint8_t cap[] = { BGP_CAP_MP, 4, 0, BGP_AFI_IPV6, 0,
+		BGP_SAFI_UNICAST };
+	size_t n;
+
+	dx_start(e, DX_AS, "");
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+	n = wire_notification_encode(BGP_ERR_OPEN, BGP_ERR_OPEN_CAPABILITY, cap,
+	    sizeof(cap), buf, sizeof(buf));
+	fake_send(&e->a, buf, n);
+	fake_expect_eof(e, &e->a);
+	wait_state(e, FSM_IDLE, 1);
+	assert_last_err(e, BGP_ERR_OPEN, BGP_ERR_OPEN_CAPABILITY, false);
+	assert_reason(e, "peer sent NOTIFICATION 2/7");
+	assert_int_equal(e->p->st.msg_in[BGP_MSG_NOTIFICATION], 1);
+	assert_int_equal(e->p->st.msg_out[BGP_MSG_NOTIFICATION], 0);
+}
+
+/* ---- TCP MD5 (RFC 2385) ---- */
+
+static void
+md5_or_skip(struct env *e, const char *key)
+{
+	if (fake_md5(e->lfd, key) == -1) {
+		print_message(
+		    "TCP_MD5SIG not available: %s\n", strerror(errno));
+		skip();
+	}
+}
+
+static void
+test_md5_good(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	md5_or_skip(e, MD5_KEY);
+	dx_start(e, DX_AS, " neighbor " FAKE_ADDR " password " MD5_KEY "\n");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+}
+
+/*
+ * No connection ever reaches the fake; the reason says why: MD5 where
+ * the kernel's MD5 failure counters can be read (the fake's kernel is
+ * dxbgpd's here), else that the connection got no answer.
+ */
+static void
+md5_refused(struct env *e)
+{
+	assert_false(run_for(e, pred_accept, &e->a, 3));
+	assert_true(e->p->state != FSM_ESTABLISHED);
+	assert_int_equal(e->p->st.established, 0);
+	if (sock_md5_failures() >= 0)
+		assert_reason(e, "MD5");
+	else
+		assert_reason(e, "no answer");
+}
+
+static void
+test_md5_wrong_key(void **state)
+{
+	struct env *e = *state;
+
+	md5_or_skip(e, "not-the-" MD5_KEY);
+	dx_start(e, DX_AS, " neighbor " FAKE_ADDR " password " MD5_KEY "\n");
+	md5_refused(e);
+}
+
+static void
+test_md5_missing_key(void **state)
+{
+	struct env *e = *state;
+
+	md5_or_skip(e, MD5_KEY); /* only to skip where MD5 is missing */
+	assert_int_equal(fake_md5(e->lfd, ""), 0);
+	dx_start(e, DX_AS, " neighbor " FAKE_ADDR " password " MD5_KEY "\n");
+	md5_refused(e);
+}
+
+/*
+ * Passive with a password: dxbgpd's listening socket carries the key,
+ * so a connection without it never completes; with it, the session
+ * comes up.
+ */
+static void
+test_md5_passive(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx, o;
+
+	md5_or_skip(e, MD5_KEY);
+	dx_start(e, DX_AS,
+	    " neighbor " FAKE_ADDR " password " MD5_KEY "\n"
+	    " neighbor " FAKE_ADDR " passive\n");
+	fake_connect_start(e, &e->b, NULL);
+	assert_false(run_for(e, pred_connected, &e->b, 1.5));
+	assert_int_equal(e->p->state, FSM_ACTIVE);
+	fake_connect_start(e, &e->b, MD5_KEY);
+	run_until(e, pred_connected, &e->b, 2, "the keyed connection");
+	fake_expect_open(e, &e->b, &dx);
+	fake_open(&o, FAKE_ID, 90);
+	fake_send_open(&e->b, &o);
+	fake_send_keepalive(&e->b);
+	fake_expect(e, &e->b, BGP_MSG_KEEPALIVE);
+	wait_state(e, FSM_ESTABLISHED, 2);
+}
+
+/* ---- timers ---- */
+
+/* The fake falls silent: NOTIFICATION 4/0 after 3 s, then a new try. */
+static void
+test_hold_timer_expiry(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	double t0, dt;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	t0 = now();
+	fake_expect_notification(
+	    e, &e->a, 5, BGP_ERR_HOLD, FSM_SUBCODE_UNSPECIFIC, NULL, 0);
+	dt = now() - t0;
+	if (dt < 2.5 || dt > 4)
+		fail_msg("hold timer of 3 s expired after %.2f s", dt);
+	wait_not_state(e, FSM_ESTABLISHED, 1);
+	assert_reason(e, "hold timer expired");
+	assert_last_err(e, BGP_ERR_HOLD, FSM_SUBCODE_UNSPECIFIC, true);
+	assert_int_equal(e->p->st.dropped, 1);
+	fake_expect_eof(e, &e->a);
+	/* dxbgpd starts again by itself. */
+	fake_accept(e, &e->a);
+	fake_expect(e, &e->a, BGP_MSG_OPEN);
+}
+
+/* An UPDATE dxbgpd sends as often as its queue takes it. */
+struct flood {
+	uint8_t msg[BGP_MAX_MSG];
+	size_t len;
+	uint64_t sent;
+	double last; /* when the queue last took one */
+};
+
+/* Keeps the queue full, as the RIB would, until the session drops. */
+static bool
+pred_flood_down(struct env *e, void *arg)
+{
+	struct flood *f = arg;
+
+	while (
+	    e->p->state == FSM_ESTABLISHED && sess_send(e->p, f->msg, f->len)) {
+		f->sent++;
+		f->last = now();
+	}
+	return e->p->state != FSM_ESTABLISHED;
+}
+
+/*
+ * The fake stops reading while it keeps sending KEEPALIVEs, and
+ * dxbgpd has routes to send: once nothing more can be written for the
+ * send hold time (2 x hold time, at least sendhold_min), the session
+ * ends, though the hold timer is content.
+ */
+static void
+test_send_hold_timer(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	struct flood f = { .sent = 0 };
+	int small = 2048;
+	unsigned int n;
+	double dt;
+
+	assert_int_equal(
+	    setsockopt(e->lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)),
+	    0);
+	e->d->sendhold_min = 2;
+	e->d->tx_limit = 64 * 1024;
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	assert_int_equal(e->p->sendhold, 6);
+	e->ka = &e->a;
+	e->ka_next = now() + 1;
+	f.len = full_update(f.msg, sizeof(f.msg), DX_AS, 0x7f000001, &n);
+	run_until(e, pred_flood_down, &f, 20, "the session to drop");
+	dt = now() - f.last;
+	if (dt < 5 || dt > 7.5)
+		fail_msg("send hold timer of 6 s expired %.2f s after the "
+			 "last UPDATE was queued",
+		    dt);
+	assert_int_equal(e->p->st.msg_out[BGP_MSG_UPDATE], f.sent);
+	assert_reason(e, "send hold timer");
+	assert_last_err(e, BGP_ERR_SEND_HOLD, FSM_SUBCODE_UNSPECIFIC, true);
+	assert_int_equal(e->p->st.dropped, 1);
+	assert_int_equal(e->p->st.msg_in[BGP_MSG_NOTIFICATION], 0);
+}
+
+/* ---- collisions (RFC 4271 §6.8) ---- */
+
+/*
+ * Both sides connect at once and both OPENs cross; the connection
+ * opened by the speaker with the higher BGP identifier survives, the
+ * other gets Cease/7.
+ */
+static void
+collision(struct env *e, uint32_t fake_id)
+{
+	struct wire_open dx, o;
+	bool fake_wins = fake_id > DX_ID;
+	struct fconn *win = fake_wins ? &e->b : &e->a;
+	struct fconn *lose = fake_wins ? &e->a : &e->b;
+
+	dx_start(e, DX_AS, "");
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+	fake_connect(e, &e->b);
+	run_until(e, pred_c2_accepted, NULL, 2,
+	    "dxbgpd to accept the second connection");
+	assert_int_equal(e->p->state, FSM_OPENSENT);
+	fake_open(&o, fake_id, 90);
+	fake_send_open(&e->a, &o);
+	fake_send_open(&e->b, &o);
+
+	fake_expect_notification(
+	    e, lose, 3, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL, 0);
+	fake_expect_eof(e, lose);
+	if (fake_wins)
+		fake_expect_open(e, win, &dx);
+	fake_expect(e, win, BGP_MSG_KEEPALIVE);
+	fake_send_keepalive(win);
+	wait_state(e, FSM_ESTABLISHED, 2);
+	assert_int_equal(e->p->c.outgoing, !fake_wins);
+	assert_int_equal(e->p->c2.fd, -1);
+	assert_int_equal(e->p->nego.peer_id, fake_id);
+	assert_int_equal(e->p->st.established, 1);
+	/* The survivor carries on: KEEPALIVEs flow on it alone. */
+	fake_expect(e, win, BGP_MSG_KEEPALIVE);
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+}
+
+static void
+test_collision_fake_higher_id(void **state)
+{
+	struct env *e = *state;
+
+	collision(e, FAKE_ID);
+	assert_reason(e, "collision");
+}
+
+static void
+test_collision_fake_lower_id(void **state)
+{
+	collision(*state, LOW_ID);
+}
+
+/*
+ * The second connection's OPEN arrives only once the first connection
+ * is Established: §6.8 closes the newcomer, whatever the identifiers.
+ */
+static void
+test_collision_after_established(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx, o;
+
+	dx_start(e, DX_AS, "");
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+	fake_open(&o, FAKE_ID, 90);
+	fake_send_open(&e->a, &o);
+	fake_expect(e, &e->a, BGP_MSG_KEEPALIVE);
+	fake_connect(e, &e->b);
+	run_until(e, pred_c2_accepted, NULL, 2,
+	    "dxbgpd to accept the second connection");
+	assert_int_equal(e->p->state, FSM_OPENCONFIRM);
+	fake_send_keepalive(&e->a);
+	wait_state(e, FSM_ESTABLISHED, 2);
+	fake_send_open(&e->b, &o);
+	fake_expect_notification(
+	    e, &e->b, 2, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL, 0);
+	fake_expect_eof(e, &e->b);
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+	assert_true(e->p->c.outgoing);
+	assert_int_equal(e->p->st.dropped, 0);
+	fake_send_keepalive(&e->a);
+	fake_expect(e, &e->a, BGP_MSG_KEEPALIVE);
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+}
+
+/* A new connection to an Established session is refused with 6/7. */
+static void
+test_connect_while_established(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	fake_connect(e, &e->b);
+	fake_expect_notification(
+	    e, &e->b, 2, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL, 0);
+	fake_expect_eof(e, &e->b);
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+	assert_int_equal(e->p->st.dropped, 0);
+}
+
+/* ---- errors from the peer ---- */
+
+static void
+test_close_mid_message(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	/* The first 32 bytes of a 47-byte UPDATE, then a FIN. */
+	fake_send_hex(&e->a,
+	    "ffffffffffffffffffffffffffffffff 002f 02"
+	    "0000 0014 40010100 4002060201");
+	assert_int_equal(shutdown(e->a.fd, SHUT_WR), 0);
+	wait_not_state(e, FSM_ESTABLISHED, 2);
+	assert_reason(e, "middle of a message");
+	assert_int_equal(e->p->st.dropped, 1);
+}
+
+/* With extended messages (RFC 8654), a 5000-byte UPDATE is fine. */
+static void
+test_extended_message(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	uint8_t msg[5000];
+	size_t len;
+	unsigned int n;
+	uint64_t ka;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	o.caps.have |= WIRE_CAP_EXTMSG;
+	establish_active(e, &o);
+	assert_true(e->p->nego.ext_message_rx);
+	len = full_update(msg, sizeof(msg), FAKE_AS, 0x7f000002, &n);
+	assert_true(len > BGP_MAX_MSG);
+	ka = e->p->st.msg_in[BGP_MSG_KEEPALIVE] + 1;
+	fake_send(&e->a, msg, len);
+	fake_send_keepalive(&e->a);
+	run_until(e, pred_msg_in, &ka, 2, "the KEEPALIVE after the UPDATE");
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+	assert_int_equal(e->p->st.msg_in[BGP_MSG_UPDATE], 1);
+	assert_int_equal(e->p->st.update_errors, 0);
+	assert_int_equal(e->p->st.nlri_in, n);
+}
+
+/* Without extended messages, 4096 is the limit: 1/2 with the length. */
+static void
+test_oversized_message(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	static const uint8_t len[] = { 0x13, 0x88 };
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	assert_false(e->p->nego.ext_message_rx);
+	fake_send_hex(&e->a, "ffffffffffffffffffffffffffffffff 1388 02");
+	fake_expect_notification(
+	    e, &e->a, 2, BGP_ERR_HEADER, BGP_ERR_HDR_LEN, len, sizeof(len));
+	wait_not_state(e, FSM_ESTABLISHED, 1);
+	assert_last_err(e, BGP_ERR_HEADER, BGP_ERR_HDR_LEN, true);
+	assert_reason(e, "bad message header");
+	fake_expect_eof(e, &e->a);
+}
+
+/* dxbgpd refuses the fake's OPEN with code/subcode/data. */
+static void
+bad_open(struct env *e, const struct wire_open *o, uint8_t subcode,
+    const void *data, size_t datalen, const char *reason)
+{
+	struct wire_open dx;
+
+	dx_start(e, DX_AS, "");
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+	fake_send_open(&e->a, o);
+	fake_expect_notification(
+	    e, &e->a, 2, BGP_ERR_OPEN, subcode, data, datalen);
+	fake_expect_eof(e, &e->a);
+	wait_state(e, FSM_IDLE, 1);
+	assert_last_err(e, BGP_ERR_OPEN, subcode, true);
+	assert_int_equal(e->p->st.established, 0);
+	assert_reason(e, reason);
+}
+
+static void
+test_open_bad_peer_as(void **state)
+{
+	struct wire_open o;
+
+	fake_open(&o, FAKE_ID, 90);
+	o.my_as = 65003;
+	o.caps.as4 = 65003;
+	bad_open(*state, &o, BGP_ERR_OPEN_PEER_AS, NULL, 0, "AS 65003");
+}
+
+static void
+test_open_bad_holdtime(void **state)
+{
+	struct wire_open o;
+
+	fake_open(&o, FAKE_ID, 2);
+	bad_open(*state, &o, BGP_ERR_OPEN_HOLDTIME, NULL, 0, "bad OPEN");
+}
+
+static void
+test_open_no_common_family(void **state)
+{
+	struct wire_open o;
+	static const uint8_t mp_v4[] = { BGP_CAP_MP, 4, 0, BGP_AFI_IPV4, 0,
+		BGP_SAFI_UNICAST };
+
+	fake_open(&o, FAKE_ID, 90);
+	o.caps.mp[0].afi = BGP_AFI_IPV6;
+	bad_open(*state, &o, BGP_ERR_OPEN_CAPABILITY, mp_v4, sizeof(mp_v4),
+	    "address families");
+}
+
+/* An NLRI prefix of length 33 cannot be parsed: 3/10, session reset. */
+static void
+test_update_bad_nlri(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	fake_send_hex(&e->a,
+	    "ffffffffffffffffffffffffffffffff 0030 02"
+	    "0000 0014 | 40010100 | 400206020100 00fdea |"
+	    "400304 7f000002 | 21 0a000000 00");
+	fake_expect_notification(
+	    e, &e->a, 2, BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK, NULL, 0);
+	wait_not_state(e, FSM_ESTABLISHED, 1);
+	assert_last_err(e, BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK, true);
+	assert_reason(e, "malformed UPDATE");
+	assert_int_equal(e->p->st.update_errors, 1);
+	assert_int_equal(e->p->st.dropped, 1);
+}
+
+/* RFC 7606 §7.1: an undefined ORIGIN withdraws; the session stays. */
+static void
+test_update_treat_as_withdraw(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	uint64_t ka;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	ka = e->p->st.msg_in[BGP_MSG_KEEPALIVE] + 1;
+	fake_send_hex(&e->a,
+	    "ffffffffffffffffffffffffffffffff 002f 02"
+	    "0000 0014 | 40010105 | 400206020100 00fdea |"
+	    "400304 7f000002 | 18 0a0000");
+	fake_send_keepalive(&e->a);
+	run_until(e, pred_msg_in, &ka, 2, "the KEEPALIVE after the UPDATE");
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+	assert_int_equal(e->p->st.msg_in[BGP_MSG_UPDATE], 1);
+	assert_int_equal(e->p->st.update_errors, 1);
+	assert_int_equal(e->p->st.last_err_code, 0);
+	/* Only KEEPALIVEs come back. */
+	fake_expect(e, &e->a, BGP_MSG_KEEPALIVE);
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+}
+
+/*
+ * RFC 7313 §5: a ROUTE-REFRESH of the wrong length gets 7/1 carrying
+ * the whole message, and nothing after it.
+ */
+static void
+test_route_refresh_bad_length(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	static const uint8_t rr[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00,
+		0x18, BGP_MSG_ROUTE_REFRESH, 0x00, BGP_AFI_IPV4, BGP_RR_NORMAL,
+		BGP_SAFI_UNICAST, 0x00 };
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	fake_send(&e->a, rr, sizeof(rr));
+	fake_expect_notification(
+	    e, &e->a, 2, BGP_ERR_RREFRESH, BGP_ERR_RR_LENGTH, rr, sizeof(rr));
+	fake_expect_eof(e, &e->a);
+	wait_not_state(e, FSM_ESTABLISHED, 1);
+	assert_last_err(e, BGP_ERR_RREFRESH, BGP_ERR_RR_LENGTH, true);
+	assert_reason(e, "ROUTE-REFRESH");
+	assert_int_equal(e->p->st.msg_out[BGP_MSG_NOTIFICATION], 1);
+}
+
+/* An OPEN in Established is an FSM error (RFC 6608): 5/3. */
+static void
+test_open_in_established(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	fake_send_open(&e->a, &o);
+	fake_expect_notification(
+	    e, &e->a, 2, BGP_ERR_FSM, BGP_ERR_FSM_ESTABLISHED, NULL, 0);
+	fake_expect_eof(e, &e->a);
+	wait_not_state(e, FSM_ESTABLISHED, 1);
+	assert_last_err(e, BGP_ERR_FSM, BGP_ERR_FSM_ESTABLISHED, true);
+	assert_int_equal(e->p->st.msg_out[BGP_MSG_NOTIFICATION], 1);
+}
+
+/* ---- shutdown communication (RFC 9003) ---- */
+
+static void
+test_admin_stop(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	static const char data[] = "\x0bmaintenance";
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	sess_stop(e->p, BGP_CEASE_ADMIN_SHUTDOWN, "maintenance");
+	assert_int_equal(e->p->state, FSM_IDLE);
+	fake_expect_notification(e, &e->a, 2, BGP_ERR_CEASE,
+	    BGP_CEASE_ADMIN_SHUTDOWN, data, sizeof(data) - 1);
+	fake_expect_eof(e, &e->a);
+	assert_last_err(e, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN, true);
+	assert_reason(e, "stopped");
+	assert_int_equal(e->p->st.dropped, 1);
+	/* Stopped means stopped: no new connection. */
+	assert_false(run_for(e, pred_accept, &e->a, 1.5));
+	assert_int_equal(e->p->state, FSM_IDLE);
+}
+
+static void
+test_peer_shutdown_message(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	uint8_t buf[BGP_MAX_MSG];
+	size_t n;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	n = wire_shutdown_encode(BGP_CEASE_ADMIN_SHUTDOWN,
+	    "planned work, back at 14:00", buf, sizeof(buf));
+	fake_send(&e->a, buf, n);
+	wait_not_state(e, FSM_ESTABLISHED, 2);
+	assert_last_err(e, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN, false);
+	assert_reason(e, "NOTIFICATION 6/2");
+	assert_reason(e, "\"planned work, back at 14:00\"");
+	assert_int_equal(e->p->st.dropped, 1);
+	fake_expect_eof(e, &e->a);
+}
+
+/* ---- configuration changes ---- */
+
+/* A neighbor removed from the config: Cease/3, and it is gone. */
+static void
+test_deconfigure(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	struct conf *conf = NULL;
+	struct conf_addr fake;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	assert_int_equal(conf_load_string("router bgp 4200000001\n"
+					  " bgp router-id 10.0.0.5\n"
+					  "exit\n",
+			     "test", &conf, stderr),
+	    0);
+	bgpd_configure(e->d, conf);
+	e->p = NULL;
+	assert_true(conf_addr_parse(FAKE_ADDR, &fake));
+	assert_null(bgpd_peer_find(e->d, &fake));
+	fake_expect_notification(
+	    e, &e->a, 2, BGP_ERR_CEASE, BGP_CEASE_PEER_DECONFIG, NULL, 0);
+	fake_expect_eof(e, &e->a);
+	assert_false(run_for(e, pred_accept, &e->a, 1.5));
+}
+
+/* New timers need a new session: Cease/6, then an OPEN with them. */
+static void
+test_reconfigure_timers(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx, o;
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	dx_start(e, DX_AS, " neighbor " FAKE_ADDR " timers 2 6\n");
+	fake_expect_notification(
+	    e, &e->a, 2, BGP_ERR_CEASE, BGP_CEASE_CONFIG_CHANGE, NULL, 0);
+	fake_expect_eof(e, &e->a);
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+	assert_int_equal(dx.holdtime, 6);
+	fake_send_open(&e->a, &o);
+	fake_send_keepalive(&e->a);
+	wait_state(e, FSM_ESTABLISHED, 2);
+	assert_int_equal(e->p->nego.holdtime, 6);
+	assert_int_equal(e->p->st.established, 2);
+}
+
+/*
+ * "neighbor X shutdown message M": Cease/2 with M (RFC 9003), no new
+ * connection until the shutdown is lifted.
+ */
+static void
+test_shutdown_config(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx, o;
+	static const char data[] = "\x1a"
+				   "going down for maintenance";
+
+	dx_start(e, DX_AS, "");
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	dx_start(e, DX_AS,
+	    " neighbor " FAKE_ADDR " shutdown message going down for "
+	    "maintenance\n");
+	fake_expect_notification(e, &e->a, 2, BGP_ERR_CEASE,
+	    BGP_CEASE_ADMIN_SHUTDOWN, data, sizeof(data) - 1);
+	fake_expect_eof(e, &e->a);
+	assert_int_equal(e->p->state, FSM_IDLE);
+	assert_false(run_for(e, pred_accept, &e->a, 1.5));
+	/* A shut down neighbor refuses connections too. */
+	fake_connect(e, &e->b);
+	fake_expect_eof(e, &e->b);
+	assert_int_equal(e->p->state, FSM_IDLE);
+	dx_start(e, DX_AS, "");
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+}
+
+/* ---- the RIB's side (struct sess_hooks) ---- */
+
+static struct hookrec *
+hookrec(struct peer *p)
+{
+	return &((struct env *)p->d->hooks.arg)->h;
+}
+
+static void
+hook_established(struct peer *p)
+{
+	hookrec(p)->established++;
+}
+
+static void
+hook_down(struct peer *p, bool graceful)
+{
+	struct hookrec *h = hookrec(p);
+
+	h->down++;
+	h->graceful = graceful;
+	h->down_at = now();
+}
+
+static void
+hook_update(
+    struct peer *p, const struct wire_update *u, const struct wire_err *err)
+{
+	struct hookrec *h = hookrec(p);
+	double until;
+
+	h->updates++;
+	if (err->action != WIRE_OK)
+		h->update_errs++;
+	if (h->work > 0)
+		for (until = now() + h->work; now() < until;)
+			;
+}
+
+static void
+hook_stale_flush(struct peer *p, uint16_t afi, uint8_t safi)
+{
+	struct hookrec *h = hookrec(p);
+
+	if (afi == BGP_AFI_IPV4 && safi == BGP_SAFI_UNICAST)
+		h->flush_v4++;
+	else if (afi == BGP_AFI_IPV6 && safi == BGP_SAFI_UNICAST)
+		h->flush_v6++;
+	else
+		h->flush_other++;
+	h->flush_at = now();
+}
+
+static void
+hook_af_drop(struct peer *p, uint16_t afi, uint8_t safi)
+{
+	hookrec(p)->af_drop++;
+}
+
+/* dxbgpd hands its routes to e->h from now on. */
+static void
+record_hooks(struct env *e)
+{
+	memset(&e->h, 0, sizeof(e->h));
+	e->d->hooks = (struct sess_hooks){
+		.established = hook_established,
+		.down = hook_down,
+		.update = hook_update,
+		.stale_flush = hook_stale_flush,
+		.af_drop = hook_af_drop,
+		.arg = e,
+	};
+}
+
+static bool
+pred_flushes(struct env *e, void *arg)
+{
+	const unsigned int *want = arg;
+
+	return e->h.flush_v4 + e->h.flush_v6 + e->h.flush_other >= *want;
+}
+
+/* ---- graceful restart helper (RFC 4724 §4.2) ---- */
+
+/* fake_open(), and the fake can restart: IPv4 unicast, F bit set. */
+static void
+fake_open_gr(struct wire_open *o, uint16_t restart_time)
+{
+	fake_open(o, FAKE_ID, 90);
+	o->caps.have |= WIRE_CAP_GR;
+	o->caps.gr_time = restart_time;
+	o->caps.gr[o->caps.n_gr++] = (struct wire_afsafi){ BGP_AFI_IPV4,
+		BGP_SAFI_UNICAST, BGP_GR_AF_FORWARDING };
+}
+
+/*
+ * The fake restarts: its TCP connection goes without a NOTIFICATION.
+ * dxbgpd keeps its IPv4 routes as stale and arms the restart timer.
+ */
+static void
+fake_restarts(struct env *e, uint16_t restart_time)
+{
+	double left;
+
+	assert_true(e->p->nego.gr);
+	assert_int_equal(e->p->nego.gr_time, restart_time);
+	assert_int_equal(e->p->nego.gr_af, CONF_AF_IPV4);
+	fconn_close(&e->a);
+	wait_not_state(e, FSM_ESTABLISHED, 2);
+	assert_int_equal(e->h.down, 1);
+	assert_true(e->h.graceful);
+	assert_int_equal(e->p->stale_af, CONF_AF_IPV4);
+	assert_true(ev_is_active(&e->p->t_gr));
+	left = ev_timer_remaining(e->loop, &e->p->t_gr);
+	if (left > restart_time || left < restart_time - 1)
+		fail_msg("restart timer of %u s has %.2f s left", restart_time,
+		    left);
+	assert_int_equal(e->p->st.msg_in[BGP_MSG_NOTIFICATION], 0);
+	assert_int_equal(e->p->st.msg_out[BGP_MSG_NOTIFICATION], 0);
+	assert_int_equal(e->h.flush_v4, 0);
+}
+
+/*
+ * The fake comes back within its restart time: dxbgpd connects
+ * again, and the stale routes stay until End-of-RIB, which flushes
+ * them and stops the restart timer.
+ */
+static void
+test_gr_peer_restarts(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	unsigned int one = 1;
+
+	dx_start(e, DX_AS, "");
+	record_hooks(e);
+	fake_open_gr(&o, 5);
+	establish_active(e, &o);
+	assert_int_equal(e->h.established, 1);
+	fake_restarts(e, 5);
+
+	o.caps.gr_flags = BGP_GR_FLAG_RESTART;
+	establish_active(e, &o);
+	assert_int_equal(e->h.established, 2);
+	assert_int_equal(e->p->stale_af, CONF_AF_IPV4);
+	assert_true(ev_is_active(&e->p->t_gr));
+	assert_int_equal(e->h.flush_v4, 0);
+	/* End-of-RIB for IPv4 unicast: an UPDATE with nothing in it. */
+	fake_send_hex(
+	    &e->a, "ffffffffffffffffffffffffffffffff 0017 02 0000 0000");
+	run_until(e, pred_flushes, &one, 2, "the stale routes to go");
+	assert_int_equal(e->h.flush_v4, 1);
+	assert_int_equal(e->h.flush_v6 + e->h.flush_other, 0);
+	assert_int_equal(e->p->stale_af, 0);
+	assert_false(ev_is_active(&e->p->t_gr));
+	assert_int_equal(e->h.down, 1);
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+	assert_int_equal(e->p->st.update_errors, 0);
+}
+
+/* The fake never comes back: its restart time ends the stale routes. */
+static void
+test_gr_restart_time_expires(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	unsigned int one = 1;
+	double dt;
+
+	dx_start(e, DX_AS, "");
+	record_hooks(e);
+	fake_open_gr(&o, 2);
+	establish_active(e, &o);
+	/* Gone for good: dxbgpd's new attempts are refused. */
+	close(e->lfd);
+	e->lfd = -1;
+	fake_restarts(e, 2);
+	run_until(e, pred_flushes, &one, 4, "the restart time to end");
+	dt = e->h.flush_at - e->h.down_at;
+	if (dt < 1.9 || dt > 2.6)
+		fail_msg("stale routes flushed %.2f s after the session went, "
+			 "restart time 2 s",
+		    dt);
+	assert_int_equal(e->h.flush_v4, 1);
+	assert_int_equal(e->h.flush_v6 + e->h.flush_other, 0);
+	assert_int_equal(e->p->stale_af, 0);
+	assert_false(ev_is_active(&e->p->t_gr));
+	assert_int_not_equal(e->p->state, FSM_ESTABLISHED);
+	assert_int_equal(e->h.established, 1);
+	assert_int_equal(e->h.down, 1);
+}
+
+/*
+ * The fake comes back, but no longer preserves IPv4 (F bit clear): its
+ * stale IPv4 routes go as soon as the session is up (RFC 4724 §4.2),
+ * without waiting for End-of-RIB.
+ */
+static void
+test_gr_returns_without_forwarding(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	dx_start(e, DX_AS, "");
+	record_hooks(e);
+	fake_open_gr(&o, 5);
+	establish_active(e, &o);
+	fake_restarts(e, 5);
+	o.caps.gr_flags = BGP_GR_FLAG_RESTART;
+	o.caps.gr[0].flags = 0;
+	establish_active(e, &o);
+	assert_int_equal(e->h.established, 2);
+	assert_int_equal(e->h.flush_v4, 1);
+	assert_int_equal(e->h.flush_v6 + e->h.flush_other, 0);
+	assert_int_equal(e->p->stale_af, 0);
+	assert_false(ev_is_active(&e->p->t_gr));
+}
+
+/*
+ * Back after a restart, the session ends with a NOTIFICATION before
+ * End-of-RIB: every route goes, the stale ones with them, and nothing
+ * is left for the restart timer.
+ */
+static void
+test_gr_notification_after_restart(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	uint8_t buf[BGP_HDR_LEN + 2];
+	size_t n;
+
+	dx_start(e, DX_AS, "");
+	record_hooks(e);
+	fake_open_gr(&o, 5);
+	establish_active(e, &o);
+	fake_restarts(e, 5);
+	establish_active(e, &o);
+	assert_int_equal(e->p->stale_af, CONF_AF_IPV4);
+	n = wire_notification_encode(
+	    BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN, NULL, 0, buf, sizeof(buf));
+	fake_send(&e->a, buf, n);
+	wait_not_state(e, FSM_ESTABLISHED, 2);
+	assert_int_equal(e->h.down, 2);
+	assert_false(e->h.graceful);
+	assert_int_equal(e->p->stale_af, 0);
+	assert_false(ev_is_active(&e->p->t_gr));
+}
+
+/*
+ * IPv4 and IPv6 are in use, the fake preserves only IPv4: when it
+ * restarts, its IPv6 routes go at once and IPv4 ones stay as stale.
+ */
+static void
+test_gr_family_not_preserved(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	dx_start(e, DX_AS,
+	    " address-family ipv6 unicast\n"
+	    "  neighbor " FAKE_ADDR " activate\n"
+	    " exit-address-family\n");
+	record_hooks(e);
+	fake_open_gr(&o, 5);
+	o.caps.mp[o.caps.n_mp++] =
+	    (struct wire_afsafi){ BGP_AFI_IPV6, BGP_SAFI_UNICAST, 0 };
+	establish_active(e, &o);
+	assert_int_equal(e->p->nego.af, CONF_AF_IPV4 | CONF_AF_IPV6);
+	fake_restarts(e, 5);
+	run_for(e, pred_flushes, &(unsigned int){ 1 }, 0.2);
+	assert_int_equal(e->h.flush_v6, 1);
+	assert_int_equal(e->h.flush_v4 + e->h.flush_other, 0);
+	assert_int_equal(e->p->stale_af, CONF_AF_IPV4);
+	assert_true(ev_is_active(&e->p->t_gr));
+}
+
+/* Stopped while its routes are stale: they go now, not at the timer. */
+static void
+test_gr_stop_while_stale(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	dx_start(e, DX_AS, "");
+	record_hooks(e);
+	fake_open_gr(&o, 5);
+	establish_active(e, &o);
+	fake_restarts(e, 5);
+	sess_stop(e->p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
+	assert_int_equal(e->h.flush_v4, 1);
+	assert_int_equal(e->p->stale_af, 0);
+	assert_false(ev_is_active(&e->p->t_gr));
+	assert_int_equal(e->h.down, 1);
+}
+
+/* A session that did not end gracefully leaves nothing stale. */
+static void
+assert_not_graceful(struct env *e)
+{
+	assert_int_equal(e->h.down, 1);
+	assert_false(e->h.graceful);
+	assert_int_equal(e->p->stale_af, 0);
+	assert_false(ev_is_active(&e->p->t_gr));
+	assert_int_equal(e->h.flush_v4 + e->h.flush_v6 + e->h.flush_other, 0);
+}
+
+/* RFC 4724 §4.2 applies to a loss without NOTIFICATION only. */
+static void
+test_gr_notification(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	uint8_t buf[BGP_HDR_LEN + 2];
+	size_t n;
+
+	dx_start(e, DX_AS, "");
+	record_hooks(e);
+	fake_open_gr(&o, 5);
+	establish_active(e, &o);
+	assert_true(e->p->nego.gr);
+	n = wire_notification_encode(
+	    BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN, NULL, 0, buf, sizeof(buf));
+	assert_int_equal(n, sizeof(buf));
+	fake_send(&e->a, buf, n);
+	wait_not_state(e, FSM_ESTABLISHED, 2);
+	assert_last_err(e, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN, false);
+	assert_not_graceful(e);
+}
+
+/* A peer without the capability loses its routes with its connection. */
+static void
+test_gr_not_capable(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+
+	dx_start(e, DX_AS, "");
+	record_hooks(e);
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	assert_false(e->p->nego.gr);
+	fconn_close(&e->a);
+	wait_not_state(e, FSM_ESTABLISHED, 2);
+	assert_not_graceful(e);
+}
+
+/* dxbgpd is a helper: its restart time, and no family preserved. */
+static void
+test_gr_own_capability(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx;
+
+	dx_start(e, DX_AS, " bgp graceful-restart restart-time 7\n");
+	fake_accept(e, &e->a);
+	fake_expect_open(e, &e->a, &dx);
+	assert_true(dx.caps.have & WIRE_CAP_GR);
+	assert_int_equal(dx.caps.gr_time, 7);
+	assert_int_equal(dx.caps.n_gr, 0);
+}
+
+/* ---- bounded work per loop turn ---- */
+
+#define BURST_UPDATES 100000
+
+/* The fake's side of a burst of UPDATEs, and dxbgpd's KEEPALIVEs. */
+struct burst {
+	uint8_t *buf;
+	size_t len;
+	size_t off; /* written so far */
+	double start;
+	double last_ka; /* when the fake read the last KEEPALIVE */
+	double max_gap; /* the longest time without one */
+	unsigned int n_ka;
+	int bad_type; /* a message from dxbgpd other than KEEPALIVE */
+};
+
+/* count small UPDATEs, one /32 each out of 10/8, back to back. */
+static void
+burst_build(struct burst *b, unsigned int count)
+{
+	struct wire_upd_builder ub;
+	struct wire_prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
+	uint8_t attrs[64];
+	size_t alen, cap, n;
+	unsigned int i;
+
+	alen = ipv4_attrs(attrs, sizeof(attrs), FAKE_AS, 0x7f000002);
+	cap = (size_t)count * (BGP_HDR_LEN + 4 + alen + 5);
+	b->buf = malloc(cap);
+	assert_non_null(b->buf);
+	b->len = 0;
+	pfx.addr[0] = 10;
+	for (i = 0; i < count; i++) {
+		pfx.addr[1] = (uint8_t)(i >> 16);
+		pfx.addr[2] = (uint8_t)(i >> 8);
+		pfx.addr[3] = (uint8_t)i;
+		wire_upd_begin(
+		    &ub, b->buf + b->len, cap - b->len, BGP_AFI_IPV4, false);
+		assert_true(wire_upd_attrs(&ub, attrs, alen, NULL, 0));
+		assert_true(wire_upd_announce(&ub, &pfx));
+		n = wire_upd_finish(&ub);
+		assert_true(n > 0);
+		b->len += n;
+	}
+	assert_int_equal(b->len, cap);
+}
+
+/* dxbgpd's messages so far: KEEPALIVEs, timestamped. */
+static void
+burst_read(struct env *e, struct burst *b)
+{
+	size_t len;
+	double t = now();
+
+	fconn_fill(&e->a);
+	while ((len = fconn_msg_len(&e->a)) > 0) {
+		if (e->a.buf[BGP_MARKER_LEN + 2] != BGP_MSG_KEEPALIVE)
+			b->bad_type = e->a.buf[BGP_MARKER_LEN + 2];
+		else
+			b->n_ka++;
+		if (t - b->last_ka > b->max_gap)
+			b->max_gap = t - b->last_ka;
+		b->last_ka = t;
+		memmove(e->a.buf, e->a.buf + len, e->a.len - len);
+		e->a.len -= len;
+	}
+	if (t - b->last_ka > b->max_gap)
+		b->max_gap = t - b->last_ka;
+}
+
+/* Writes what the socket takes; true once dxbgpd has had it all. */
+static bool
+pred_burst(struct env *e, void *arg)
+{
+	struct burst *b = arg;
+	ssize_t n;
+
+	while (b->off < b->len) {
+		n = send(e->a.fd, b->buf + b->off, b->len - b->off,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n == -1)
+			fail_msg("fake peer: send: %s", strerror(errno));
+		b->off += (size_t)n;
+	}
+	burst_read(e, b);
+	return e->h.updates >= BURST_UPDATES || e->a.eof || b->bad_type ||
+	    e->p->state != FSM_ESTABLISHED;
+}
+
+/*
+ * The fake sends 100,000 UPDATEs as fast as dxbgpd takes them, more
+ * than it can handle within the hold time: dxbgpd still sends a
+ * KEEPALIVE every second, and takes every UPDATE.
+ */
+static void
+test_keepalives_during_burst(void **state)
+{
+	struct env *e = *state;
+	struct wire_open o;
+	struct burst b = { .bad_type = 0 };
+	double dt;
+
+	burst_build(&b, BURST_UPDATES);
+	dx_start(e, DX_AS, "");
+	record_hooks(e);
+	fake_open(&o, FAKE_ID, 90);
+	establish_active(e, &o);
+	assert_int_equal(e->p->nego.holdtime, 3);
+	assert_int_equal(e->p->nego.keepalive, 1);
+	/* What a RIB might spend on a route: 3 s for the whole burst. */
+	e->h.work = 30e-6;
+	b.start = b.last_ka = now();
+	if (!run_for(e, pred_burst, &b, 9))
+		fail_msg("dxbgpd took %" PRIu64 " of %u UPDATEs in 9 s",
+		    e->h.updates, BURST_UPDATES);
+	dt = now() - b.start;
+	free(b.buf);
+	if (b.bad_type)
+		fail_msg(
+		    "dxbgpd sent message type %d during the burst", b.bad_type);
+	assert_false(e->a.eof);
+	assert_int_equal(e->p->state, FSM_ESTABLISHED);
+	if (dt < 3)
+		fail_msg("the burst took %.2f s, not longer than the hold "
+			 "time: make the RIB's work heavier",
+		    dt);
+	if (b.max_gap > 1.5)
+		fail_msg("no KEEPALIVE from dxbgpd for %.2f s during a burst "
+			 "of %.2f s",
+		    b.max_gap, dt);
+	assert_true(b.n_ka >= (unsigned int)dt - 1);
+	assert_int_equal(e->h.updates, BURST_UPDATES);
+	assert_int_equal(e->h.update_errs, 0);
+	assert_int_equal(e->p->st.msg_in[BGP_MSG_UPDATE], BURST_UPDATES);
+	assert_int_equal(e->p->st.nlri_in, BURST_UPDATES);
+	assert_int_equal(e->p->st.update_errors, 0);
+	assert_int_equal(e->p->st.dropped, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_establish_active),
+		T(test_establish_passive),
+		T(test_connection_refused),
+		T(test_passive_reconnect),
+		T(test_peer_rejects_open),
+		T(test_md5_good),
+		T(test_md5_wrong_key),
+		T(test_md5_missing_key),
+		T(test_md5_passive),
+		T(test_hold_timer_expiry),
+		T(test_send_hold_timer),
+		T(test_collision_fake_higher_id),
+		T(test_collision_fake_lower_id),
+		T(test_collision_after_established),
+		T(test_connect_while_established),
+		T(test_close_mid_message),
+		T(test_extended_message),
+		T(test_oversized_message),
+		T(test_open_bad_peer_as),
+		T(test_open_bad_holdtime),
+		T(test_open_no_common_family),
+		T(test_update_bad_nlri),
+		T(test_update_treat_as_withdraw),
+		T(test_route_refresh_bad_length),
+		T(test_open_in_established),
+		T(test_admin_stop),
+		T(test_peer_shutdown_message),
+		T(test_deconfigure),
+		T(test_reconfigure_timers),
+		T(test_shutdown_config),
+		T(test_gr_peer_restarts),
+		T(test_gr_restart_time_expires),
+		T(test_gr_returns_without_forwarding),
+		T(test_gr_notification_after_restart),
+		T(test_gr_family_not_preserved),
+		T(test_gr_stop_while_stale),
+		T(test_gr_notification),
+		T(test_gr_not_capable),
+		T(test_gr_own_capability),
+		T(test_keepalives_during_burst),
+#undef T
+	};
+	const char *v = getenv("TEST_SESSION_LOG");
+	const char *only = getenv("TEST_SESSION_ONLY");
+
+	if (only != NULL && *only != '\0')
+		cmocka_set_test_filter(only);
+	signal(SIGPIPE, SIG_IGN);
+	srandom((unsigned int)(getpid() ^ time(NULL)));
+	log_init("test_session", 1,
+	    v != NULL && *v != '\0' ? LOG_LVL_DEBUG : LOG_LVL_ERR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
