@@ -138,6 +138,20 @@ md5_listeners(struct bgpd *d, const struct conf_neighbor *n, const char *key)
 	}
 }
 
+/* RIB peer numbers: 1 .. RIB_MAX_PEERS - 1 (the config refuses more). */
+static uint16_t
+rib_id_alloc(struct bgpd *d)
+{
+	uint16_t i;
+
+	for (i = 1; i < 64; i++)
+		if (!(d->rib_ids & ((uint64_t)1 << i))) {
+			d->rib_ids |= (uint64_t)1 << i;
+			return i;
+		}
+	log_fatal("more than 63 neighbors");
+}
+
 static uint32_t
 pick_router_id(const struct conf *c)
 {
@@ -172,6 +186,7 @@ bgpd_configure(struct bgpd *d, struct conf *conf)
 		sess_stop(p, BGP_CEASE_PEER_DECONFIG, NULL);
 		md5_listeners(d, &p->conf, "");
 		log_info("neighbor %s removed", p->name);
+		d->rib_ids &= ~((uint64_t)1 << p->rib_id);
 		*pp = p->next;
 		sess_free(p);
 	}
@@ -181,6 +196,7 @@ bgpd_configure(struct bgpd *d, struct conf *conf)
 		if (p == NULL) {
 			/* Listed in the order of the configuration. */
 			p = sess_new(d, n);
+			p->rib_id = rib_id_alloc(d);
 			for (pp = &d->peers; *pp != NULL; pp = &(*pp)->next)
 				;
 			*pp = p;

@@ -31,6 +31,7 @@ conf_new(void)
 
 	c->ebgp_requires_policy = true;
 	c->gr_restart_time = CONF_GR_RESTART_TIME_DEFAULT;
+	c->maximum_paths = 1;
 	return c;
 }
 
@@ -273,12 +274,18 @@ conf_check(const struct conf *c, const char *name, FILE *errs)
 {
 	const struct conf_neighbor *n;
 	const char *why;
-	int nerr = 0;
+	int nerr = 0, count = 0;
 
 	if (c->has_bgp && (why = conf_asn_refused(c->asn)) != NULL)
 		report(&nerr, errs, name, c->bgp_line, "router bgp: %s", why);
-	for (n = c->neighbors; n != NULL; n = n->next)
+	for (n = c->neighbors; n != NULL; n = n->next) {
 		check_neighbor(c, n, name, errs, &nerr);
+		/* The RIB numbers peers in a 64-bit mask, 0 being local. */
+		if (++count == CONF_NEIGHBORS_MAX + 1)
+			report(&nerr, errs, name, n->line,
+			    "neighbor %s: more than %d neighbors", n->name,
+			    CONF_NEIGHBORS_MAX);
+	}
 	return nerr;
 }
 
@@ -432,6 +439,30 @@ print_neighbor(const struct conf_neighbor *n, FILE *out)
 	if (n->connect_retry != CONF_CONNECT_RETRY_DEFAULT)
 		fprintf(out, " neighbor %s timers connect %u\n", x,
 		    n->connect_retry);
+	if (n->next_hop_self)
+		fprintf(out, " neighbor %s next-hop-self\n", x);
+	if (n->remove_private_as)
+		fprintf(out, " neighbor %s remove-private-AS\n", x);
+	if (n->as_override)
+		fprintf(out, " neighbor %s as-override\n", x);
+	if (n->rr_client)
+		fprintf(out, " neighbor %s route-reflector-client\n", x);
+	if (n->allowas_in != 0)
+		fprintf(out, " neighbor %s allowas-in %u\n", x, n->allowas_in);
+	if (n->max_prefix != 0) {
+		fprintf(
+		    out, " neighbor %s maximum-prefix %u", x, n->max_prefix);
+		if (n->max_prefix_warn != 75)
+			fprintf(out, " %u", n->max_prefix_warn);
+		if (n->max_prefix_warn_only)
+			fputs(" warning-only", out);
+		else if (n->max_prefix_restart != 0)
+			fprintf(out, " restart %u", n->max_prefix_restart);
+		fputc('\n', out);
+	}
+	if (n->mrai != 0)
+		fprintf(out, " neighbor %s advertisement-interval %u\n", x,
+		    n->mrai);
 }
 
 /* An address-family block, if anything in it differs from the default. */
@@ -480,6 +511,19 @@ conf_print(const struct conf *c, FILE *out)
 	if (c->gr_restart_time != CONF_GR_RESTART_TIME_DEFAULT)
 		fprintf(out, " bgp graceful-restart restart-time %u\n",
 		    c->gr_restart_time);
+	if (c->always_compare_med)
+		fputs(" bgp always-compare-med\n", out);
+	if (c->multipath_relax)
+		fputs(" bgp bestpath as-path multipath-relax\n", out);
+	if (c->cluster_id != 0) {
+		struct in_addr id = { htonl(c->cluster_id) };
+		char buf[INET_ADDRSTRLEN];
+
+		fprintf(out, " bgp cluster-id %s\n",
+		    inet_ntop(AF_INET, &id, buf, sizeof(buf)));
+	}
+	if (c->maximum_paths > 1)
+		fprintf(out, " maximum-paths %u\n", c->maximum_paths);
 	for (n = c->neighbors; n != NULL; n = n->next)
 		print_neighbor(n, out);
 	print_af(c, CONF_AF_IPV4, "ipv4", out);

@@ -20,6 +20,7 @@
 #define CONF_PASSWORD_MAX     80  /* Linux TCP_MD5SIG_MAXKEYLEN */
 #define CONF_SHUTDOWN_MSG_MAX 255 /* RFC 9003 */
 
+#define CONF_NEIGHBORS_MAX           63 /* RIB peer numbers, see rib.h */
 #define CONF_CONNECT_RETRY_DEFAULT   30
 #define CONF_GR_RESTART_TIME_DEFAULT 120
 #define CONF_PORT_DEFAULT            179
@@ -58,9 +59,19 @@ struct conf_neighbor {
 	char shutdown_msg[CONF_SHUTDOWN_MSG_MAX + 1];
 	uint8_t ttl_security_hops; /* GTSM (RFC 5082), 0 = off */
 	uint8_t ebgp_multihop;     /* TTL for eBGP, 0 = default (1) */
-	uint8_t af;                /* CONF_AF_* exchanged */
-	bool af_explicit;          /* af set by activate / no activate */
-	int line;                  /* where it was first configured */
+	bool next_hop_self;        /* next hop = us, also toward iBGP */
+	bool remove_private_as;    /* strip private ASNs toward eBGP */
+	bool as_override;          /* its AS in paths sent to it -> ours */
+	bool rr_client;            /* route-reflector client (RFC 4456) */
+	uint8_t allowas_in;        /* our AS accepted this many times */
+	uint32_t max_prefix;       /* routes accepted from it, 0 = no limit */
+	uint8_t max_prefix_warn;   /* percent of max_prefix that warns */
+	bool max_prefix_warn_only; /* past the limit: warn, keep the session */
+	uint16_t max_prefix_restart; /* minutes before coming back, 0 never */
+	uint16_t mrai;               /* advertisement interval, seconds */
+	uint8_t af;                  /* CONF_AF_* exchanged */
+	bool af_explicit;            /* af set by activate / no activate */
+	int line;                    /* where it was first configured */
 };
 
 struct conf {
@@ -71,6 +82,10 @@ struct conf {
 	bool ebgp_requires_policy; /* RFC 8212, default true */
 	bool allow_martian_nexthop;
 	uint16_t gr_restart_time;
+	uint8_t maximum_paths; /* multipath, 1 = off */
+	bool multipath_relax;  /* any neighbor AS, same path length */
+	bool always_compare_med;
+	uint32_t cluster_id;             /* RFC 4456; 0 = the router ID */
 	struct conf_neighbor *neighbors; /* in order of appearance */
 	int bgp_line;                    /* where router bgp was given */
 };

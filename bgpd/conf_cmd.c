@@ -69,6 +69,10 @@ clear_bgp(struct conf *c)
 	c->ebgp_requires_policy = true;
 	c->allow_martian_nexthop = false;
 	c->gr_restart_time = CONF_GR_RESTART_TIME_DEFAULT;
+	c->maximum_paths = 1;
+	c->multipath_relax = false;
+	c->always_compare_med = false;
+	c->cluster_id = 0;
 }
 
 static int
@@ -299,6 +303,37 @@ do_timers_connect(struct cmd_state *st, const struct cmd_args *a)
 }
 
 static int
+do_max_prefix(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	if (cmd_arg(a, "warning-only") != NULL && cmd_arg(a, "restart") != NULL)
+		return cmd_error(st,
+		    "warning-only and restart exclude each "
+		    "other");
+	n->max_prefix = a->negate ? 0 : cmd_arg_num(a, "N", 0);
+	n->max_prefix_warn = a->negate ? 0 : (uint8_t)cmd_arg_num(a, "T", 75);
+	n->max_prefix_warn_only =
+	    !a->negate && cmd_arg(a, "warning-only") != NULL;
+	n->max_prefix_restart =
+	    a->negate ? 0 : (uint16_t)cmd_arg_num(a, "M", 0);
+	return 0;
+}
+
+static int
+do_mrai(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->mrai = a->negate ? 0 : (uint16_t)cmd_arg_num(a, "N", 0);
+	return 0;
+}
+
+static int
 do_update_source(struct cmd_state *st, const struct cmd_args *a)
 {
 	struct conf_addr src = { 0 }, peer;
@@ -327,6 +362,74 @@ do_passive(struct cmd_state *st, const struct cmd_args *a)
 	if (n == NULL)
 		return -1;
 	n->passive = !a->negate;
+	return 0;
+}
+
+/* The on/off neighbor settings, by keyword. */
+static int
+do_nbr_flag(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+	bool on = !a->negate;
+
+	if (n == NULL)
+		return -1;
+	if (cmd_arg(a, "next-hop-self") != NULL)
+		n->next_hop_self = on;
+	else if (cmd_arg(a, "remove-private-AS") != NULL)
+		n->remove_private_as = on;
+	else if (cmd_arg(a, "as-override") != NULL)
+		n->as_override = on;
+	else if (cmd_arg(a, "route-reflector-client") != NULL)
+		n->rr_client = on;
+	return 0;
+}
+
+static int
+do_allowas_in(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->allowas_in = a->negate ? 0 : (uint8_t)cmd_arg_num(a, "N", 3);
+	return 0;
+}
+
+static int
+do_maximum_paths(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+
+	c->maximum_paths = a->negate ? 1 : (uint8_t)cmd_arg_num(a, "N", 1);
+	return 0;
+}
+
+static int
+do_bestpath(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+
+	if (cmd_arg(a, "multipath-relax") != NULL)
+		c->multipath_relax = !a->negate;
+	return 0;
+}
+
+static int
+do_compare_med(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+
+	c->always_compare_med = !a->negate;
+	return 0;
+}
+
+static int
+do_cluster_id(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+
+	c->cluster_id = a->negate ? 0 : cmd_arg_num(a, "I", 0);
 	return 0;
 }
 
@@ -469,6 +572,58 @@ static const struct cmd_def conf_cmds[] = {
 		     "Time between connection attempts\n"
 		     "Seconds, default 30\n",
 	    do_timers_connect, CMD_NO, 0, NULL },
+	{ BGP | AF, NBR "next-hop-self",
+	    NBR_HELP "Send our address as the next hop, to iBGP peers too\n",
+	    do_nbr_flag, CMD_NO, 0, NULL },
+	{ BGP | AF, NBR "remove-private-AS",
+	    NBR_HELP "Remove private AS numbers from paths sent to this "
+		     "eBGP neighbor\n",
+	    do_nbr_flag, CMD_NO, 0, NULL },
+	{ BGP | AF, NBR "as-override",
+	    NBR_HELP "Replace the neighbor's AS with ours in paths sent to "
+		     "it\n",
+	    do_nbr_flag, CMD_NO, 0, NULL },
+	{ BGP | AF, NBR "route-reflector-client",
+	    NBR_HELP "Reflect iBGP routes to and from this neighbor "
+		     "(RFC 4456)\n",
+	    do_nbr_flag, CMD_NO, 0, NULL },
+	{ BGP | AF, NBR "allowas-in [<N:UINT 1-10>]",
+	    NBR_HELP "Accept paths that contain our AS\n"
+		     "Times our AS may appear, default 3\n",
+	    do_allowas_in, CMD_NO, 0, NULL },
+	{ BGP | AF,
+	    NBR "maximum-prefix <N:UINT 1-4294967295> [<T:UINT 1-100>] "
+		"[{warning-only|restart <M:UINT 1-65535>}]",
+	    NBR_HELP "Limit the routes accepted from the neighbor\n"
+		     "Most routes accepted\n"
+		     "Percent of the limit that logs a warning, default 75\n"
+		     "Past the limit, only log\n"
+		     "Past the limit, close the session (Cease/1) and come "
+		     "back after a while\n"
+		     "Minutes\n",
+	    do_max_prefix, CMD_NO, 0, NULL },
+	{ BGP, NBR "advertisement-interval <N:UINT 0-600>",
+	    NBR_HELP "Least time between UPDATEs to the neighbor (MRAI)\n"
+		     "Seconds, default 0\n",
+	    do_mrai, CMD_NO, 0, NULL },
+	{ BGP | AF, "maximum-paths <N:UINT 1-64>",
+	    "Use several equal paths (multipath)\n"
+	    "Number of paths, default 1\n",
+	    do_maximum_paths, CMD_NO, 0, NULL },
+	{ BGP, "bgp bestpath as-path multipath-relax",
+	    BGP_HELP "Best path selection\n"
+		     "AS path\n"
+		     "Multipath across neighbor ASes with paths of equal "
+		     "length\n",
+	    do_bestpath, CMD_NO, 0, NULL },
+	{ BGP, "bgp always-compare-med",
+	    BGP_HELP "Compare MED between paths from different neighbor "
+		     "ASes\n",
+	    do_compare_med, CMD_NO, 0, NULL },
+	{ BGP, "bgp cluster-id <I:IPV4>",
+	    BGP_HELP "Route reflector cluster ID (RFC 4456)\n"
+		     "The cluster ID, as an IPv4 address\n",
+	    do_cluster_id, CMD_NO, 0, NULL },
 	{ BGP, "neighbor <A:ADDR>", NBR_HELP, do_no_neighbor, CMD_NO_ONLY, 0,
 	    NULL },
 	{ BGP, "address-family {ipv4|ipv6} [unicast]",

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "control.h"
 #include "log.h"
+#include "rde.h"
 #include "session.h"
 
 #define DEFAULT_CONF "/etc/dxbgp/dxbgpd.conf"
@@ -33,6 +34,7 @@
 struct daemon {
 	struct ev_loop *loop;
 	struct bgpd *bgpd;
+	struct rde *rde;
 	struct ctl *ctl;
 	const char *conf_path;
 	ev_signal sig_hup;
@@ -64,6 +66,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	bgpd_configure(dm->bgpd, conf);
+	rde_configure(dm->rde, dm->bgpd->conf);
 	log_info("configuration reloaded");
 }
 
@@ -163,6 +166,7 @@ main(int argc, char **argv)
 
 	dm.loop = EV_DEFAULT;
 	dm.bgpd = bgpd_new(dm.loop, (uint16_t)port);
+	dm.rde = rde_new(dm.bgpd);
 	if (nlisten == 0) {
 		if (bgpd_listen(dm.bgpd, NULL) == -1)
 			return 1;
@@ -175,6 +179,7 @@ main(int argc, char **argv)
 		return 1;
 	log_info("dxbgpd started: AS %u, %s", conf->asn, dm.conf_path);
 	bgpd_configure(dm.bgpd, conf);
+	rde_configure(dm.rde, dm.bgpd->conf);
 
 	ev_signal_init(&dm.sig_hup, reload_cb, SIGHUP);
 	ev_signal_init(&dm.sig_term, term_cb, SIGTERM);
@@ -188,6 +193,7 @@ main(int argc, char **argv)
 
 	ctl_free(dm.ctl);
 	bgpd_free(dm.bgpd);
+	rde_free(dm.rde);
 	log_info("dxbgpd stopped");
 	return 0;
 }

@@ -29,7 +29,8 @@
 #include "session.h"
 
 #define RX_CAP             (BGP_MAX_MSG_EXT + 1024)
-#define TX_CONTROL_RESERVE 4096 /* OPEN, KEEPALIVE, NOTIFICATION */
+#define RX_READ            (256 * 1024) /* bytes asked of each read() */
+#define TX_CONTROL_RESERVE 4096         /* OPEN, KEEPALIVE, NOTIFICATION */
 #define IDLE_HOLD_MIN      1.0
 #define IDLE_HOLD_MAX      60.0
 #define DELAYOPEN_TIME     5
@@ -206,17 +207,33 @@ send_control(struct peer *p, struct conn *c, const uint8_t *msg, size_t len)
 }
 
 bool
-sess_send(struct peer *p, const uint8_t *msg, size_t len)
+sess_queue(struct peer *p, const uint8_t *msg, size_t len)
 {
 	if (p->state != FSM_ESTABLISHED)
 		return false;
 	if (!conn_queue(&p->c, msg, len, p->d->tx_limit))
 		return false;
 	count_out(p, msg);
+	return true;
+}
+
+void
+sess_flush(struct peer *p)
+{
+	if (p->state != FSM_ESTABLISHED)
+		return;
 	/* RFC 4271 §10: sending an UPDATE restarts the KeepaliveTimer. */
 	if (p->nego.holdtime > 0)
 		ev_timer_again(p->d->loop, &p->t_keepalive);
 	conn_flush(&p->c);
+}
+
+bool
+sess_send(struct peer *p, const uint8_t *msg, size_t len)
+{
+	if (!sess_queue(p, msg, len))
+		return false;
+	sess_flush(p);
 	return true;
 }
 
@@ -605,7 +622,7 @@ do_established(struct peer *p)
 static void
 schedule_restart(struct peer *p)
 {
-	if (p->conf.shutdown || p->deleting)
+	if (p->conf.shutdown || p->deleting || p->held_down)
 		return;
 	timer_start(p, &p->t_idlehold, jitter(p->idle_hold));
 	p->idle_hold *= 2;
@@ -1165,7 +1182,7 @@ peer_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct peer *p = c->peer;
 	ssize_t n;
 
-	buf_reserve(&c->rx, 16384);
+	buf_reserve(&c->rx, RX_READ);
 	n = read(c->fd, c->rx.data + c->rx.len, c->rx.cap - c->rx.len);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -1345,7 +1362,8 @@ static bool
 needs_reset(const struct conf_neighbor *a, const struct conf_neighbor *b)
 {
 	return a->remote_as != b->remote_as || a->local_as != b->local_as ||
-	    a->port != b->port || strcmp(a->password, b->password) != 0 ||
+	    a->max_prefix != b->max_prefix || a->port != b->port ||
+	    strcmp(a->password, b->password) != 0 ||
 	    a->keepalive != b->keepalive || a->holdtime != b->holdtime ||
 	    !conf_addr_eq(&a->update_source, &b->update_source) ||
 	    a->passive != b->passive ||
@@ -1362,6 +1380,11 @@ sess_reconfigure(struct peer *p, const struct conf_neighbor *n)
 
 	p->conf = *n;
 	p->conf.next = NULL;
+	if (p->held_down && reset) {
+		/* New settings lift a hold-down (e.g. a raised limit). */
+		p->held_down = false;
+		ev_timer_stop(p->d->loop, &p->t_idlehold);
+	}
 	if (n->shutdown && !was_shut) {
 		sess_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, n->shutdown_msg);
 		return;
@@ -1400,7 +1423,7 @@ sess_accept(struct peer *p, int fd)
 	switch (p->state) {
 	case FSM_IDLE:
 		/* Starting again is due; take the connection now. */
-		if (!ev_is_active(&p->t_idlehold)) {
+		if (!ev_is_active(&p->t_idlehold) || p->held_down) {
 			close(fd);
 			return;
 		}
@@ -1449,4 +1472,28 @@ const char *
 sess_state_name(const struct peer *p)
 {
 	return fsm_state_name(p->state);
+}
+
+bool
+sess_local_addr(const struct peer *p, struct conf_addr *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (p->c.fd == -1 ||
+	    getsockname(p->c.fd, (struct sockaddr *)&ss, &len) == -1)
+		return false;
+	return sock_addr_get(&ss, a, NULL);
+}
+
+void
+sess_hold_down(struct peer *p, uint8_t cease_subcode, double seconds)
+{
+	sess_stop(p, cease_subcode, NULL);
+	p->held_down = true;
+	if (seconds > 0) {
+		peer_log(p, LOG_LVL_WARN, "held down for %.0f s", seconds);
+		timer_start(p, &p->t_idlehold, seconds);
+	} else
+		peer_log(p, LOG_LVL_WARN, "held down until it is reconfigured");
 }

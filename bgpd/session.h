@@ -22,6 +22,7 @@
 
 struct peer;
 struct bgpd;
+struct rib;
 
 /* A growable byte queue with a consumed head; capped by its owner. */
 struct bytebuf {
@@ -67,6 +68,7 @@ struct peer_stats {
 	uint64_t nlri_in;     /* prefixes announced to us */
 	uint64_t withdraw_in; /* prefixes withdrawn from us */
 	uint64_t update_errors;
+	uint64_t nlri_refused;    /* prefixes refused on import */
 	unsigned int established; /* times the session reached Established */
 	unsigned int dropped;     /* times it left Established */
 	time_t last_change;       /* of the state */
@@ -105,7 +107,12 @@ struct peer {
 	uint16_t sendhold; /* RFC 9687 SendHoldTime, seconds */
 	bool deleting;
 	struct peer_stats st;
-	long md5_fail_base; /* kernel MD5 failures when we began trying */
+	uint16_t rib_id;        /* the RIB's number for this peer */
+	bool held_down;         /* stopped, not to start by itself */
+	bool prefix_warned;     /* max-prefix threshold logged */
+	bool prefix_over;       /* max-prefix exceeded: stop pending */
+	bool rde_policy_warned; /* refused routes were logged once */
+	long md5_fail_base;     /* kernel MD5 failures when we began trying */
 };
 
 /* How sessions hand routes to the RIB and learn of free queue space. */
@@ -145,6 +152,8 @@ struct bgpd {
 	size_t tx_limit;       /* bytes queued per peer before backpressure */
 	unsigned int batch;    /* messages handled per read callback */
 	uint16_t sendhold_min; /* RFC 9687 floor, seconds (480) */
+	uint64_t rib_ids;      /* RIB peer numbers in use */
+	struct rib *rib;       /* for `show` only; set by rde.c */
 };
 
 /* Bytes a peer's output queue may hold before sess_send refuses. */
@@ -173,6 +182,11 @@ void sess_free(struct peer *);
 void sess_start(struct peer *);
 /* Administrative stop: Cease subcode with an RFC 9003 message. */
 void sess_stop(struct peer *, uint8_t cease_subcode, const char *msg);
+/*
+ * Stops the session with Cease/subcode and keeps it down: for seconds,
+ * then it starts again; with 0, until it is reconfigured.
+ */
+void sess_hold_down(struct peer *, uint8_t cease_subcode, double seconds);
 /* New settings for a running peer; resets the session if needed. */
 void sess_reconfigure(struct peer *, const struct conf_neighbor *);
 /* A connection accepted for this peer (fd is non-blocking). */
@@ -182,8 +196,13 @@ void sess_accept(struct peer *, int fd);
  * over the limit; hooks.writable is called once it drains.
  */
 bool sess_send(struct peer *, const uint8_t *msg, size_t len);
+/* The same without writing yet: many messages, then one sess_flush. */
+bool sess_queue(struct peer *, const uint8_t *msg, size_t len);
+void sess_flush(struct peer *);
 /* Largest message the peer accepts. */
 size_t sess_max_msg(const struct peer *);
 const char *sess_state_name(const struct peer *);
+/* Our address on the peer's connection; false if none. */
+bool sess_local_addr(const struct peer *, struct conf_addr *);
 
 #endif

@@ -31,6 +31,26 @@ cmd_show_neighbors(struct cmd_state *st, const struct cmd_args *a)
 }
 
 static int
+cmd_show_routes(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct show_ctx *sc = st->ctx;
+
+	show_bgp_routes(sc->bgpd,
+	    cmd_arg(a, "ipv6") != NULL ? BGP_AFI_IPV6 : BGP_AFI_IPV4, st->out,
+	    cmd_arg(a, "json") != NULL);
+	return 0;
+}
+
+static int
+cmd_show_memory(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct show_ctx *sc = st->ctx;
+
+	show_bgp_memory(sc->bgpd, st->out, cmd_arg(a, "json") != NULL);
+	return 0;
+}
+
+static int
 cmd_quit(struct cmd_state *st, const struct cmd_args *a)
 {
 	struct show_ctx *sc = st->ctx;
@@ -53,6 +73,20 @@ static const struct cmd_def show_cmds[] = {
 	    "Only this neighbor\n"
 	    "As JSON\n",
 	    cmd_show_neighbors, 0, CMD_MODE_NONE, NULL },
+	{ CMD_M(CMD_MODE_EXEC), "show bgp {ipv4|ipv6} unicast [json]",
+	    "Show running state\n"
+	    "BGP\n"
+	    "IPv4\n"
+	    "IPv6\n"
+	    "Unicast routes\n"
+	    "As JSON\n",
+	    cmd_show_routes, 0, CMD_MODE_NONE, NULL },
+	{ CMD_M(CMD_MODE_EXEC), "show bgp memory [json]",
+	    "Show running state\n"
+	    "BGP\n"
+	    "Memory held by routes and attribute sets\n"
+	    "As JSON\n",
+	    cmd_show_memory, 0, CMD_MODE_NONE, NULL },
 	{ CMD_M(CMD_MODE_EXEC), "quit", "Close this shell\n", cmd_quit, 0,
 	    CMD_MODE_NONE, NULL },
 };

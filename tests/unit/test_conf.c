@@ -321,9 +321,18 @@ static const char every_command[] =
     " neighbor 10.0.0.5 shutdown\n"
     " neighbor 10.0.0.5 ebgp-multihop 2\n"
     " neighbor 10.0.0.5 timers 0 0\n"
+    " neighbor 10.0.0.5 remove-private-AS\n"
+    " neighbor 10.0.0.5 as-override\n"
+    " neighbor 10.0.0.5 allowas-in\n"
+    " bgp always-compare-med\n"
+    " bgp bestpath as-path multipath-relax\n"
+    " bgp cluster-id 10.9.9.9\n"
     " address-family ipv4 unicast\n"
     "  no neighbor 10.0.0.5 activate\n"
     "  neighbor 2001:db8::1 activate\n"
+    "  neighbor 2001:db8::1 next-hop-self\n"
+    "  neighbor 2001:db8::1 route-reflector-client\n"
+    "  maximum-paths 4\n"
     "  ! popping out of the address family into router bgp\n"
     " neighbor 10.0.0.9 remote-as 9\n"
     " no neighbor 10.0.0.9\n"
@@ -338,6 +347,10 @@ static const char every_command_printed[] =
     " no bgp ebgp-requires-policy\n"
     " bgp allow-martian-nexthop\n"
     " bgp graceful-restart restart-time 300\n"
+    " bgp always-compare-med\n"
+    " bgp bestpath as-path multipath-relax\n"
+    " bgp cluster-id 10.9.9.9\n"
+    " maximum-paths 4\n"
     " neighbor 10.0.0.1 remote-as 64512\n"
     " neighbor 10.0.0.1 local-as 65010\n"
     " neighbor 10.0.0.1 description \"  spaced, \\\"quoted\\\" \"\n"
@@ -352,10 +365,15 @@ static const char every_command_printed[] =
     " neighbor 2001:db8::1 remote-as 64512\n"
     " neighbor 2001:db8::1 ttl-security hops 1\n"
     " neighbor 2001:db8::1 update-source 2001:db8::2\n"
+    " neighbor 2001:db8::1 next-hop-self\n"
+    " neighbor 2001:db8::1 route-reflector-client\n"
     " neighbor 10.0.0.5 remote-as 4200000001\n"
     " neighbor 10.0.0.5 shutdown\n"
     " neighbor 10.0.0.5 ebgp-multihop 2\n"
     " neighbor 10.0.0.5 timers 0 0\n"
+    " neighbor 10.0.0.5 remove-private-AS\n"
+    " neighbor 10.0.0.5 as-override\n"
+    " neighbor 10.0.0.5 allowas-in 3\n"
     " address-family ipv4 unicast\n"
     "  neighbor 2001:db8::1 activate\n"
     "  no neighbor 10.0.0.5 activate\n"
@@ -902,9 +920,11 @@ test_complete_config_commands(void **state)
 		    got + o, sizeof(got) - o, "%s ", ch[i].word);
 	assert_string_equal(got, "passive password port ");
 	n = cmd_complete(&st, "bgp ", ch, 32);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 7);
 	assert_string_equal(ch[0].word, "allow-martian-nexthop");
-	assert_string_equal(ch[1].help,
+	assert_string_equal(ch[1].word, "always-compare-med");
+	assert_string_equal(ch[4].word, "ebgp-requires-policy");
+	assert_string_equal(ch[4].help,
 	    "Exchange no routes with eBGP peers "
 	    "that have no policy (RFC 8212)");
 	conf_free(c);

@@ -1,0 +1,115 @@
+/*
+ * rib_int.h: the inside of struct rib, shared by the files of rib/ and
+ * by their unit tests; nothing outside rib/ includes it.
+ */
+#ifndef DXBGP_RIB_INT_H
+#define DXBGP_RIB_INT_H
+
+#include <dxbgp/rib.h>
+
+/* Fixed-size records, carved from large chunks, recycled on a list. */
+struct slab {
+	size_t size; /* of one record */
+	size_t per_chunk;
+	void *free; /* recycled records, linked through their start */
+	void **chunks;
+	size_t nchunks;
+	size_t used; /* records handed out */
+};
+
+void slab_init(struct slab *, size_t size, size_t per_chunk);
+void *slab_alloc(struct slab *);
+void slab_free(struct slab *, void *);
+void slab_clean(struct slab *);
+
+/* Exact-match table of one family: open addressing over dest pointers. */
+struct ptable {
+	struct rib_dest **slot;
+	size_t nslot; /* a power of two */
+	size_t count;
+};
+
+/* Outbound state of one peer. */
+struct rib_out {
+	bool up;          /* the session is established */
+	bool eor_sent[2]; /* End-of-RIB after the first full table */
+	bool eor_due[2];
+	struct rib_dest **queue; /* dests whose dirty bit is set for us */
+	size_t qhead;
+	size_t qlen;
+	size_t qcap;
+	bool sorted; /* the backlog was ordered by attribute set */
+	/* export cache: input attrs -> attrs sent (or NULL: nothing) */
+	struct out_cache_ent *cache;
+	size_t ncache;
+	size_t cache_used;
+};
+
+struct out_cache_ent {
+	struct rib_attrs *in;  /* NULL: free slot */
+	struct rib_attrs *out; /* NULL: not exported */
+	uint16_t src;          /* the peer the path came from */
+	uint8_t afi;           /* of the destination: the next hop sent */
+};
+
+struct rib {
+	struct rib_config conf;
+	struct rib_hooks hooks;
+	struct rib_peer_info peer[RIB_MAX_PEERS];
+	bool peer_known[RIB_MAX_PEERS];
+	size_t peer_routes[RIB_MAX_PEERS][2];
+	/* interned attribute sets */
+	struct rib_attrs **abucket;
+	size_t nabucket;
+	size_t nattrs;
+	size_t abytes;
+	/* destinations */
+	struct ptable tab[2]; /* IPv4, IPv6 */
+	struct slab dest_slab;
+	struct slab path_slab;
+	size_t npaths;
+	/* destinations whose paths changed since the last rib_process */
+	struct rib_dest **changed;
+	size_t nchanged;
+	size_t changed_cap;
+	struct rib_out out[RIB_MAX_PEERS];
+	uint8_t *obuf; /* message being packed */
+	uint8_t *abuf; /* attributes being encoded */
+	uint8_t *ubuf; /* unknown attributes of a key */
+	/* flush work space: a chunk of the queue grouped by attributes */
+	struct flush_ent *fent;
+	size_t fcap;
+};
+
+struct flush_ent {
+	struct rib_dest *d;
+	struct rib_attrs *out; /* NULL: withdraw */
+	uint32_t group;        /* index of the first entry of its group */
+};
+
+static inline int
+rib_afidx(uint8_t afi)
+{
+	return afi == BGP_AFI_IPV6 ? 1 : 0;
+}
+
+/* table.c */
+void ptable_init(struct ptable *);
+void ptable_clean(struct ptable *);
+struct rib_dest *ptable_find(const struct ptable *, const struct rib_prefix *);
+void ptable_insert(struct ptable *, struct rib_dest *);
+void ptable_remove(struct ptable *, struct rib_dest *);
+
+/* decide.c: puts the best path first and sets d->nbest. */
+void rib_decide(struct rib *, struct rib_dest *);
+
+/* rib.c */
+void rib_dest_changed(struct rib *, struct rib_dest *);
+/* Frees a destination with no path that no peer still needs. */
+void rib_dest_maybe_free(struct rib *, struct rib_dest *);
+
+/* adjout.c */
+void rib_out_dest_changed(struct rib *, struct rib_dest *);
+void rib_out_clean(struct rib *);
+
+#endif
