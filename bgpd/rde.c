@@ -18,6 +18,14 @@
 #include "rde.h"
 #include "sess_sock.h"
 
+/* What a peer's routes depend on, to notice a reload that changes it. */
+struct policy_print {
+	bool requires_policy;
+	uint8_t allowas_in;
+	bool next_hop_self, remove_private_as, as_override, rr_client;
+	uint32_t local_as;
+};
+
 struct rde {
 	struct bgpd *d;
 	struct rib *rib;
@@ -29,7 +37,25 @@ struct rde {
 	/* MRAI: when each peer (by RIB id) was last sent UPDATEs */
 	ev_tstamp last_flush[RIB_MAX_PEERS];
 	ev_timer t_mrai[RIB_MAX_PEERS];
+	/* the settings in force, to see what a reload changes */
+	bool configured;
+	struct rib_config rc;
+	struct policy_print pp[RIB_MAX_PEERS];
 };
+
+static void
+policy_print(const struct conf *c, const struct conf_neighbor *n,
+    struct policy_print *pp)
+{
+	memset(pp, 0, sizeof(*pp));
+	pp->requires_policy = c->ebgp_requires_policy;
+	pp->allowas_in = n->allowas_in;
+	pp->next_hop_self = n->next_hop_self;
+	pp->remove_private_as = n->remove_private_as;
+	pp->as_override = n->as_override;
+	pp->rr_client = n->rr_client;
+	pp->local_as = n->local_as;
+}
 
 static struct peer *
 peer_by_id(struct rde *rde, uint16_t id)
@@ -153,6 +179,7 @@ on_established(struct peer *p)
 	p->rde_policy_warned = false;
 	p->prefix_warned = false;
 	p->prefix_over = false;
+	policy_print(rde->d->conf, &p->conf, &rde->pp[p->rib_id]);
 }
 
 static void
@@ -205,7 +232,15 @@ on_refresh(struct peer *p, const struct wire_rrefresh *rr)
 {
 	struct rde *rde = rde_of(p);
 
-	rib_out_refresh(rde->rib, p->rib_id, rib_af(rr->afi, rr->safi));
+	struct wire_rrefresh borr = { rr->afi, BGP_RR_BORR, rr->safi };
+	uint8_t msg[BGP_HDR_LEN + BGP_RREFRESH_BODY];
+
+	/* RFC 7313 §4: BoRR, the routes, then EoRR once they are out. */
+	if (p->nego.enhanced_rr)
+		sess_send(
+		    p, msg, wire_rrefresh_encode(&borr, msg, sizeof(msg)));
+	rib_out_refresh(rde->rib, p->rib_id, rib_af(rr->afi, rr->safi),
+	    p->nego.enhanced_rr);
 	rde->want_flush |= (uint64_t)1 << p->rib_id;
 }
 
@@ -468,10 +503,41 @@ rde_new(struct bgpd *d)
 	return rde;
 }
 
+/* Asks the peer for its routes again (RFC 2918), to import them anew. */
+static void
+request_refresh(struct peer *p)
+{
+	struct wire_rrefresh rr = { 0, BGP_RR_NORMAL, BGP_SAFI_UNICAST };
+	uint8_t msg[BGP_HDR_LEN + BGP_RREFRESH_BODY];
+
+	if (!p->nego.route_refresh && !p->nego.enhanced_rr) {
+		log_warn("neighbor %s: import settings changed, but it cannot "
+			 "refresh its routes (no route refresh capability); "
+			 "they apply to routes it sends from now on",
+		    p->name);
+		return;
+	}
+	if (p->nego.af & CONF_AF_IPV4) {
+		rr.afi = BGP_AFI_IPV4;
+		sess_send(p, msg, wire_rrefresh_encode(&rr, msg, sizeof(msg)));
+	}
+	if (p->nego.af & CONF_AF_IPV6) {
+		rr.afi = BGP_AFI_IPV6;
+		sess_send(p, msg, wire_rrefresh_encode(&rr, msg, sizeof(msg)));
+	}
+	log_info("neighbor %s: import settings changed; asked it for its "
+		 "routes again (route refresh)",
+	    p->name);
+}
+
 void
 rde_configure(struct rde *rde, const struct conf *c)
 {
-	struct rib_config rc = { 0 };
+	struct rib_config rc = { 0 }, old = rde->rc;
+	struct policy_print pp;
+	struct rib_peer_info pi;
+	struct peer *p;
+	bool decide_all;
 
 	rc.asn = c->asn;
 	rc.router_id = rde->d->router_id;
@@ -480,7 +546,35 @@ rde_configure(struct rde *rde, const struct conf *c)
 	rc.multipath_relax = c->multipath_relax;
 	rc.always_compare_med = c->always_compare_med;
 	rib_set_config(rde->rib, &rc);
-	/* Policy may have changed: every peer's routes are worked out again. */
+	rde->rc = rc;
+	decide_all = rde->configured &&
+	    (old.maximum_paths != rc.maximum_paths ||
+		old.multipath_relax != rc.multipath_relax ||
+		old.always_compare_med != rc.always_compare_med ||
+		old.router_id != rc.router_id);
+	if (decide_all)
+		rib_redecide(rde->rib);
+	for (p = rde->d->peers; p != NULL; p = p->next) {
+		policy_print(c, &p->conf, &pp);
+		if (p->state == FSM_ESTABLISHED && rde->configured &&
+		    memcmp(&pp, &rde->pp[p->rib_id], sizeof(pp)) != 0) {
+			/* Export settings: work its routes out again. */
+			fill_info(p, &pi);
+			rib_peer_set(rde->rib, p->rib_id, &pi);
+			rib_out_refresh(rde->rib, p->rib_id,
+			    RIB_AF_IPV4 | RIB_AF_IPV6, false);
+			rde->want_flush |= (uint64_t)1 << p->rib_id;
+			/* Import settings: have its routes again. */
+			if (pp.requires_policy !=
+				rde->pp[p->rib_id].requires_policy ||
+			    pp.allowas_in != rde->pp[p->rib_id].allowas_in) {
+				p->rde_policy_warned = false;
+				request_refresh(p);
+			}
+		}
+		rde->pp[p->rib_id] = pp;
+	}
+	rde->configured = true;
 	rde->work = true;
 }
 

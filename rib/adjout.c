@@ -400,7 +400,7 @@ rib_out_start(struct rib *r, uint16_t peer)
 }
 
 void
-rib_out_refresh(struct rib *r, uint16_t peer, uint8_t af)
+rib_out_refresh(struct rib *r, uint16_t peer, uint8_t af, bool eorr)
 {
 	struct rib_out *o = &r->out[peer];
 
@@ -409,6 +409,10 @@ rib_out_refresh(struct rib *r, uint16_t peer, uint8_t af)
 	/* Policy may have changed: work everything out again. */
 	cache_clear(r, o);
 	queue_all(r, peer, af);
+	if (eorr) {
+		o->eorr_due[0] |= (af & RIB_AF_IPV4) != 0;
+		o->eorr_due[1] |= (af & RIB_AF_IPV6) != 0;
+	}
 }
 
 void
@@ -421,6 +425,7 @@ rib_out_stop(struct rib *r, uint16_t peer)
 	o->up = false;
 	/* Nothing is pending for a peer that is down, End-of-RIB neither. */
 	o->eor_due[0] = o->eor_due[1] = false;
+	o->eorr_due[0] = o->eorr_due[1] = false;
 	for (t = 0; t < 2; t++)
 		for (i = 0; i < r->tab[t].nslot; i++) {
 			d = r->tab[t].slot[i];
@@ -459,7 +464,8 @@ rib_out_pending(const struct rib *r, uint16_t peer)
 {
 	const struct rib_out *o = &r->out[peer];
 
-	return o->qhead < o->qlen || o->eor_due[0] || o->eor_due[1];
+	return o->qhead < o->qlen || o->eor_due[0] || o->eor_due[1] ||
+	    o->eorr_due[0] || o->eorr_due[1];
 }
 
 /* ---- packing ---- */
@@ -654,6 +660,19 @@ send_eor(struct packer *pk)
 		}
 		o->eor_due[t] = false;
 		o->eor_sent[t] = true;
+	}
+	for (t = 0; t < 2 && !pk->full; t++) {
+		struct wire_rrefresh rr = { afis[t], BGP_RR_EORR,
+			BGP_SAFI_UNICAST };
+
+		if (!o->eorr_due[t])
+			continue;
+		n = wire_rrefresh_encode(&rr, pk->r->obuf, BGP_MAX_MSG);
+		if (!pk->send(pk->arg, pk->r->obuf, n)) {
+			pk->full = true;
+			return;
+		}
+		o->eorr_due[t] = false;
 	}
 }
 

@@ -377,3 +377,17 @@ rib_peer_count(const struct rib *r, uint16_t peer, int afidx)
 {
 	return r->peer_routes[peer][afidx];
 }
+
+void
+rib_redecide(struct rib *r)
+{
+	struct rib_dest *d;
+	size_t i, t;
+
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < r->tab[t].nslot; i++) {
+			d = r->tab[t].slot[i];
+			if (d != NULL && d->paths != NULL)
+				rib_dest_changed(r, d);
+		}
+}

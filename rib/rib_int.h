@@ -34,6 +34,7 @@ struct rib_out {
 	bool up;          /* the session is established */
 	bool eor_sent[2]; /* End-of-RIB after the first full table */
 	bool eor_due[2];
+	bool eorr_due[2];        /* RFC 7313 EoRR after a refresh's re-send */
 	struct rib_dest **queue; /* dests whose dirty bit is set for us */
 	size_t qhead;
 	size_t qlen;

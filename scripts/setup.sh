@@ -17,7 +17,7 @@ libssl-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev"
 for arg in "$@"; do
 	case "$arg" in
 	--test)
-		pkgs="$pkgs clang libclang-rt-14-dev clang-format iproute2
+		pkgs="$pkgs clang libclang-rt-14-dev clang-format iproute2 jq
 nftables procps psmisc" ;;
 	--peers)
 		pkgs="$pkgs bird2 frr gobgpd openbgpd exabgp" ;;

@@ -58,7 +58,8 @@ format() {
 
 interop() {
 	rc=0
-	for t in tests/interop/harness_selftest.sh tests/interop/session_*.sh; do
+	for t in tests/interop/harness_selftest.sh tests/interop/session_*.sh \
+	    tests/interop/routes.sh; do
 		echo "-- $t"
 		DXT_STRICT=1 "$t" || rc=1
 	done

@@ -226,6 +226,8 @@ void rib_peer_flush(struct rib *, uint16_t peer, uint8_t af);
 void rib_peer_mark_stale(struct rib *, uint16_t peer, uint8_t af);
 void rib_peer_sweep_stale(struct rib *, uint16_t peer, uint8_t af);
 
+/* Marks every destination changed (the decision's settings changed). */
+void rib_redecide(struct rib *);
 /* Runs the decision process on every changed prefix. */
 void rib_process(struct rib *);
 
@@ -235,8 +237,11 @@ void rib_process(struct rib *);
 void rib_out_start(struct rib *, uint16_t peer);
 /* The peer is down: forget what it was sent. */
 void rib_out_stop(struct rib *, uint16_t peer);
-/* Queue the whole table again (route refresh, policy change). */
-void rib_out_refresh(struct rib *, uint16_t peer, uint8_t af);
+/*
+ * Queue the whole table again (route refresh, policy change); with
+ * eorr, an EoRR (RFC 7313) follows the re-sent routes of each family.
+ */
+void rib_out_refresh(struct rib *, uint16_t peer, uint8_t af, bool eorr);
 
 /*
  * Packs queued changes for peer into UPDATE messages of at most max

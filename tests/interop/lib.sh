@@ -25,6 +25,9 @@
 #   dxt_finish                      print the summary, exit 1 if one failed
 #   skip_case REASON                (inside a case) end it as skipped
 #   netns_pair                      (inside a case) make NS_PEER, NS_DX
+#   netns_link NAME ADDR/LEN DX_ADDR/LEN [ADDR6/LEN DX6/LEN]
+#                                   one more namespace (NS_LINK) with its
+#                                   own veth into NS_DX
 #   peer_start KIND NAME NS key=value...
 #         as=ASN peer_as=ASN neighbor=ADDR      (required)
 #         addr=LOCAL_ADDR password=SECRET router_id=ID
@@ -37,6 +40,10 @@
 #   wait_established NAME NEIGHBOR [SECONDS]
 #   never_established NAME NEIGHBOR SECONDS
 #   peer_available KIND / dx_available
+#   peer_routes NAME                its IPv4 unicast table, one line a path
+#   wait_routes NAME FILE [SECONDS] until that table is FILE's lines
+#   gobgp_monitor NAME MON [COUNT] / gobgp_events MON
+#                                   what a GoBGP's RIB saw change
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	# scripts/test.sh runs every tests/interop/*.sh; this one is a library.
@@ -391,8 +398,10 @@ netns_pair() {
 	for ((i = 0; i < 50; i++)); do
 		if ip -n "$NS_PEER" link show dxt0 | grep -q LOWER_UP &&
 		    ip -n "$NS_DX" link show dxt0 | grep -q LOWER_UP &&
-		    [ -z "$(ip -n "$NS_PEER" -6 addr show dev dxt0 tentative)" ] &&
-		    [ -z "$(ip -n "$NS_DX" -6 addr show dev dxt0 tentative)" ]; then
+		    [ -z "$(ip -n "$NS_PEER" -6 addr show dev dxt0 tentative \
+			2>/dev/null)" ] &&
+		    [ -z "$(ip -n "$NS_DX" -6 addr show dev dxt0 tentative \
+			2>/dev/null)" ]; then
 			return 0
 		fi
 		sleep 0.1
@@ -400,6 +409,54 @@ netns_pair() {
 	echo "veth between $NS_PEER and $NS_DX did not come up"
 	ip -n "$NS_PEER" addr show dev dxt0
 	ip -n "$NS_DX" addr show dev dxt0
+	return 1
+}
+
+# netns_link NAME ADDR/LEN DX_ADDR/LEN [ADDR6/LEN DX6/LEN]: inside a case,
+# after netns_pair, one more namespace $DXT_NS_PREFIX-NAME (in NS_LINK)
+# joined to NS_DX by its own veth: dxt0 on its side, dxt-NAME in NS_DX
+# (so NAME has at most 11 characters). Its router id defaults to ADDR.
+#   netns_link f 10.0.1.1/24 10.0.1.2/24
+netns_link() {
+	local name=$1 a4=$2 d4=$3 a6=${4:-} d6=${5:-} ns dif i
+	ns=$DXT_NS_PREFIX-$name
+	dif=dxt-$name
+	if [ ${#dif} -gt 15 ] || [ -z "$NS_DX" ]; then
+		echo "netns_link: name '$name' too long, or no netns_pair yet"
+		return 1
+	fi
+	ip netns add "$ns" || return 1
+	echo "$ns" >>"$DXT_CASE_DIR/netns"
+	# shellcheck disable=SC2034 # for the caller
+	NS_LINK=$ns
+	ip -n "$ns" link set lo up || return 1
+	echo "${a4%/*}" >"$DXT_CASE_DIR/$ns.v4"
+	ip link add dxt0 netns "$ns" type veth peer name "$dif" \
+	    netns "$NS_DX" || return 1
+	ip -n "$ns" addr add "$a4" dev dxt0 &&
+	    ip -n "$NS_DX" addr add "$d4" dev "$dif" || return 1
+	if [ -n "$a6" ]; then
+		ip -n "$ns" addr add "$a6" dev dxt0 nodad &&
+		    ip -n "$NS_DX" addr add "$d6" dev "$dif" nodad || return 1
+	fi
+	ip -n "$ns" link set dxt0 up &&
+	    ip -n "$NS_DX" link set "$dif" up || return 1
+	# Only the addresses given count: waiting for the link-local ones to
+	# leave DAD would take about 2 s.
+	for ((i = 0; i < 50; i++)); do
+		if ip -n "$ns" link show dxt0 | grep -q LOWER_UP &&
+		    ip -n "$NS_DX" link show "$dif" | grep -q LOWER_UP &&
+		    [ -z "$(ip -n "$ns" -6 addr show dev dxt0 scope global \
+			tentative 2>/dev/null)" ] &&
+		    [ -z "$(ip -n "$NS_DX" -6 addr show dev "$dif" scope global \
+			tentative 2>/dev/null)" ]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "veth between $ns and $NS_DX did not come up"
+	ip -n "$ns" addr show dev dxt0
+	ip -n "$NS_DX" addr show dev "$dif"
 	return 1
 }
 
@@ -605,6 +662,159 @@ never_established() {
 	done
 	echo "$name: not Established with $nb for ${secs}s (states seen:$seen)"
 	return 0
+}
+
+# ---------------------------------------------------------------- routes
+# The IPv4 unicast table an instance holds, read from its own CLI as
+# JSON (needs jq), one line per path, sorted (LC_ALL=C):
+#
+#   PREFIX nh=NEXTHOP path=AS,AS,... comm=A:B,C:D origin=i|e|? med=N lp=N
+#
+# communities sorted; "-" for an absent attribute or an empty list. Kinds:
+# frr (`show bgp ipv4 unicast json detail`, FRR >= 8.4), gobgp (`gobgp
+# global rib -j`) and dxbgpd (dxsh `show bgp ipv4 unicast json`).
+#
+#   peer_routes NAME              print the table (1 if it cannot be read)
+#   wait_routes NAME FILE [SECS]  until the table is FILE's lines (sorted);
+#                                 on timeout print a diff, return 1
+
+dxt_have_jq() {
+	command -v jq >/dev/null
+}
+
+# shellcheck disable=SC2016 # jq's $, not the shell's
+_DXT_JQ_DEFS='
+def dash: if . == null or . == "" then "-" else tostring end;
+def orig: if . == "IGP" or . == "i" or . == 0 then "i"
+	elif . == "EGP" or . == "e" or . == 1 then "e" else "?" end;
+def line($p; nh; path; comm; o; med; lp):
+	"\($p) nh=\(nh | dash) path=\(path | dash)"
+	+ " comm=\(comm | sort | join(",") | dash) origin=\(o | orig)"
+	+ " med=\(med | dash) lp=\(lp | dash)";
+'
+
+_frr_routes() {
+	_frr_cli "$1" "$2" "show bgp ipv4 unicast json detail" |
+	    jq -r "$_DXT_JQ_DEFS"'
+	    (.routes // {}) | to_entries[] | .key as $p | .value[] |
+	    select(has("nexthops")) |
+	    line($p; [.nexthops[].ip] | join("+");
+		(.aspath.string // "") | gsub(" "; ",");
+		.community.list // []; .origin; .metric; .locPrf)'
+}
+
+_gobgp_routes() {
+	_gobgp_cli "$1" "$2" global rib -a ipv4 -j |
+	    jq -r "$_DXT_JQ_DEFS"'
+	    def comm: "\(. / 65536 | floor):\(. % 65536)";
+	    def seg: if .segment_type == 1
+		then "{" + (.asns | map(tostring) | join(",")) + "}"
+		else .asns | map(tostring) | join(",") end;
+	    def val: if . == null then null
+		else del(.type) | to_entries[0].value end;
+	    (. // {}) | to_entries[] | .key as $p | .value[] |
+	    (.attrs | map({key: (.type | tostring), value: .}) |
+		from_entries) as $a |
+	    line($p; $a["3"].nexthop // $a["14"].nexthop;
+		[$a["2"].as_paths[]? | seg] | join(",");
+		[$a["8"].communities[]? | comm]; $a["1"].value;
+		$a["4"] | val; $a["5"] | val)'
+}
+
+_dxbgpd_routes() {
+	local sh
+	sh=$(_dxbgpd_sh) || { echo "dxsh is not built" >&2; return 1; }
+	timeout 5 "$sh" -S "$1/sock" -c "show bgp ipv4 unicast json" |
+	    jq -r "$_DXT_JQ_DEFS"'
+	    (.routes // {}) | to_entries[] | .key as $p | .value[] |
+	    line($p; .nexthop; .path | gsub(" "; ",");
+		.communities // []; .origin; .med; .localPref)'
+}
+
+peer_routes() {
+	local dir kind out
+	dir=$(_dxt_dir "$1")
+	kind=$(_dxt_kind "$1")
+	if ! dxt_have_jq; then
+		echo "peer_routes: needs jq" >&2
+		return 1
+	fi
+	if ! declare -F "_${kind}_routes" >/dev/null; then
+		echo "peer_routes: cannot read the routes of a $kind" >&2
+		return 1
+	fi
+	out=$("_${kind}_routes" "$dir" "$(cat "$dir/ns")") || return 1
+	[ -n "$out" ] && printf '%s\n' "$out" | LC_ALL=C sort
+	return 0
+}
+
+wait_routes() {
+	local name=$1 file=$2 secs=${3:-$DXT_WAIT} end want have n
+	want=$(LC_ALL=C sort "$file")
+	n=$(grep -c . "$file")
+	end=$((SECONDS + secs))
+	while :; do
+		if have=$(peer_routes "$name" 2>&1) && [ "$have" = "$want" ]; then
+			echo "$name: holds the expected $n paths after" \
+			    "$((SECONDS - end + secs))s"
+			return 0
+		fi
+		if ! peer_alive "$name"; then
+			echo "$name ($(_dxt_kind "$name")) is not running"
+			return 1
+		fi
+		[ $SECONDS -ge "$end" ] && break
+		sleep 0.5
+	done
+	echo "$name ($(_dxt_kind "$name")): after ${secs}s it holds" \
+	    "$(printf '%s' "$have" | grep -c .) paths, not the expected $n;" \
+	    "diff -U0 expected actual (first 30 lines):"
+	diff -U0 <(printf '%s\n' "$want") <(printf '%s\n' "$have") |
+	    sed -n '3,32s/^/    /p'
+	return 1
+}
+
+# gobgp_monitor NAME MON [COUNT]: watch the global RIB of the GoBGP
+# instance NAME (`gobgp monitor global rib --current -j`) as instance MON,
+# stopped like the others, its events in MON's log. Returns once the
+# current table (COUNT paths, default 0) has been dumped (10 s at most),
+# so that every later change is seen by gobgp_events.
+# gobgp_events MON: the events since, one a line: PREFIX update|withdraw
+gobgp_monitor() {
+	local name=$1 mon=$2 count=${3:-0} gdir dir ns i n
+	gdir=$(_dxt_dir "$name")
+	dir=$(_dxt_dir "$mon")
+	ns=$(cat "$gdir/ns")
+	mkdir -p "$dir"
+	echo gobgp-monitor >"$dir/kind"
+	echo "$ns" >"$dir/ns"
+	dxt_spawn "$dir" "$ns" "$GOBGP" -u 127.0.0.1 \
+	    -p "$(cat "$gdir/api_port")" monitor global rib --current -j
+	for ((i = 0; i < 100; i++)); do
+		sleep 0.1
+		if ! peer_alive "$mon"; then
+			echo "$mon: gobgp monitor exited:"
+			tail -n 5 "$dir/log"
+			return 1
+		fi
+		n=$(grep '^\[' "$dir/log" | jq '.[]' 2>/dev/null | grep -c '^{')
+		if [ "$n" -ge "$count" ]; then
+			# the table is static meanwhile: what follows is news
+			sleep 0.2
+			wc -l <"$dir/log" >"$dir/mark"
+			return 0
+		fi
+	done
+	echo "$mon: gobgp monitor dumped $n paths of $count in 10s"
+	return 1
+}
+
+gobgp_events() {
+	local dir
+	dir=$(_dxt_dir "$1")
+	tail -n +$(($(cat "$dir/mark") + 1)) "$dir/log" | grep '^\[' |
+	    jq -r '.[] | "\(.nlri.prefix) " +
+		(if .withdrawal then "withdraw" else "update" end)'
 }
 
 # ---------------------------------------------------------------- BIRD 2

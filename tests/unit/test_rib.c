@@ -588,6 +588,7 @@ struct rx {
 	struct view_ent *v;
 	size_t nv, cap;
 	unsigned int eor[2];
+	unsigned int eorr[2]; /* RFC 7313 EoRR received */
 	size_t nmsg, nann, nwd, ndup;
 	uint8_t *scratch;
 	uint8_t *ubuf;
@@ -619,6 +620,7 @@ rx_reset(struct rx *x)
 		rib_attrs_unref(x->t, x->v[i].a);
 	x->nv = 0;
 	x->eor[0] = x->eor[1] = 0;
+	x->eorr[0] = x->eorr[1] = 0;
 	x->nmsg = x->nann = x->nwd = x->ndup = 0;
 }
 
@@ -723,8 +725,20 @@ rx_apply(struct rx *x, const uint8_t *m, size_t len)
 	u->len = len;
 	assert_int_equal(
 	    wire_hdr_decode(m, len, BGP_MAX_MSG_EXT, &hdr, &err), 1);
-	assert_int_equal(hdr.type, BGP_MSG_UPDATE);
 	assert_int_equal(hdr.len, len);
+	if (hdr.type == BGP_MSG_ROUTE_REFRESH) {
+		struct wire_rrefresh rr;
+
+		assert_int_equal(wire_rrefresh_decode(m + BGP_HDR_LEN,
+				     len - BGP_HDR_LEN, &rr, &err),
+		    0);
+		assert_int_equal(rr.subtype, BGP_RR_EORR);
+		x->nmsg++;
+		x->eorr[rib_afidx((uint8_t)rr.afi)]++;
+		u->eor = true; /* nothing to apply */
+		return u;
+	}
+	assert_int_equal(hdr.type, BGP_MSG_UPDATE);
 	if (wire_update_decode(
 		&ctx, m + BGP_HDR_LEN, len - BGP_HDR_LEN, &wu, &err) != WIRE_OK)
 		fail_msg("UPDATE of %zu octets: %s (%s)", len,
@@ -2094,7 +2108,7 @@ test_out_ibgp(void **state)
 
 	/* A new CLUSTER_ID, and a refresh to client 6 sends it. */
 	rib_set_config(r, &conf);
-	rib_out_refresh(r, P_CLIENT6, RIB_AF_IPV4);
+	rib_out_refresh(r, P_CLIENT6, RIB_AF_IPV4, false);
 	flush_all(r, P_CLIENT6, &rc);
 	assert_int_equal(rc.n, 4); /* pe, p3, p3b, p5: no End-of-RIB */
 	rx_apply_all(x[4], &rc);
@@ -2411,14 +2425,20 @@ test_out_restart(void **state)
 	assert_int_equal(x->eor[0], 1);
 
 	/* Refresh: everything again, no End-of-RIB. */
-	rib_out_refresh(r, P_EBGP2, RIB_AF_IPV4);
+	rib_out_refresh(r, P_EBGP2, RIB_AF_IPV4, false);
 	assert_true(rib_out_pending(r, P_EBGP2));
 	flush_apply(r, P_EBGP2, &rc, x);
 	assert_int_equal(x->ndup, N);
 	assert_int_equal(x->nv, N);
 	assert_int_equal(x->eor[0], 1);
+	/* RFC 7313: with enhanced route refresh, EoRR ends the re-send. */
+	rib_out_refresh(r, P_EBGP2, RIB_AF_IPV4, true);
+	flush_apply(r, P_EBGP2, &rc, x);
+	assert_int_equal(x->ndup, 2 * N);
+	assert_int_equal(x->eorr[0], 1);
+	assert_int_equal(x->eor[0], 1);
 	/* A refresh of the other family sends nothing. */
-	rib_out_refresh(r, P_EBGP2, RIB_AF_IPV6);
+	rib_out_refresh(r, P_EBGP2, RIB_AF_IPV6, false);
 	flush_all(r, P_EBGP2, &rc);
 	assert_int_equal(rc.n, 0);
 
@@ -2501,7 +2521,7 @@ test_out_oversized(void **state)
 	assert_true(pfx_eq(&u->wd[0], &p1));
 
 	/* With extended messages (RFC 8654) they fit. */
-	rib_out_refresh(r, P_EBGP2, RIB_AF_IPV4);
+	rib_out_refresh(r, P_EBGP2, RIB_AF_IPV4, false);
 	rc.max = BGP_MAX_MSG_EXT;
 	flush_all(r, P_EBGP2, &rc);
 	assert_int_equal(rc.n, 1);
@@ -3260,7 +3280,7 @@ m_step(struct model *m, size_t step)
 		else
 			assert_int_equal(m->rc.n, 0);
 	} else if (op < 700) {
-		rib_out_refresh(m->r, m_rcv[ri], m_af(m));
+		rib_out_refresh(m->r, m_rcv[ri], m_af(m), false);
 	} else {
 		rib_process(m->r);
 		m_check_rib(m, step);
