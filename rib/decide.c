@@ -412,6 +412,11 @@ rib_decide(struct rib *r, struct rib_dest *d)
 	size_t i, n, max;
 
 	assert(r != NULL && d != NULL);
+	/* One path, the usual case: nothing to choose between. */
+	if (d->paths != NULL && d->paths->next == NULL) {
+		d->nbest = (d->paths->flags & RIB_P_INELIGIBLE) ? 0 : 1;
+		return;
+	}
 	for (p = d->paths; p != NULL; p = next) {
 		next = p->next;
 		assert(p->attrs != NULL && p->peer < RIB_MAX_PEERS);

@@ -130,14 +130,15 @@ static struct rib_dest *
 dest_get(struct rib *r, const struct rib_prefix *pfx)
 {
 	struct ptable *t = &r->tab[rib_afidx(pfx->afi)];
-	struct rib_dest *d = ptable_find(t, pfx);
+	struct rib_dest **slot = ptable_slot(t, pfx), *d = *slot;
 
 	if (d != NULL)
 		return d;
 	d = slab_alloc(&r->dest_slab);
 	memset(d, 0, sizeof(*d));
 	d->pfx = *pfx;
-	ptable_insert(t, d);
+	*slot = d;
+	t->count++;
 	return d;
 }
 

@@ -99,6 +99,11 @@ void ptable_init(struct ptable *);
 void ptable_clean(struct ptable *);
 struct rib_dest *ptable_find(const struct ptable *, const struct rib_prefix *);
 void ptable_insert(struct ptable *, struct rib_dest *);
+/*
+ * The slot of p: holding its destination, or empty, where one may be
+ * stored (then count it: t->count++).  One probe for find-or-insert.
+ */
+struct rib_dest **ptable_slot(struct ptable *, const struct rib_prefix *);
 void ptable_remove(struct ptable *, struct rib_dest *);
 
 /* decide.c: puts the best path first and sets d->nbest. */

@@ -178,6 +178,15 @@ ptable_insert(struct ptable *t, struct rib_dest *d)
 	t->count++;
 }
 
+struct rib_dest **
+ptable_slot(struct ptable *t, const struct rib_prefix *p)
+{
+	/* Grow first, so the slot stays valid for an insertion. */
+	if ((t->count + 1) * 2 > t->nslot)
+		ptable_grow(t);
+	return &t->slot[ptable_probe(t, p)];
+}
+
 void
 ptable_remove(struct ptable *t, struct rib_dest *d)
 {
