@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dxbgp/bytes.h>
 
 #include <arpa/inet.h>
 
@@ -54,22 +55,6 @@
 #define LP_DEFAULT 100 /* RFC 4271 §5.1.5, what iBGP peers get */
 
 /* ---- small helpers ---- */
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 /* splitmix64: fixed seeds, the same sequence everywhere. */
 static uint64_t
