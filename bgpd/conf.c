@@ -463,6 +463,8 @@ print_neighbor(const struct conf_neighbor *n, FILE *out)
 	if (n->mrai != 0)
 		fprintf(out, " neighbor %s advertisement-interval %u\n", x,
 		    n->mrai);
+	if (n->soft_reconfig)
+		fprintf(out, " neighbor %s soft-reconfiguration inbound\n", x);
 }
 
 /* An address-family block, if anything in it differs from the default. */

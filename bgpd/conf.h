@@ -69,6 +69,7 @@ struct conf_neighbor {
 	bool max_prefix_warn_only; /* past the limit: warn, keep the session */
 	uint16_t max_prefix_restart; /* minutes before coming back, 0 never */
 	uint16_t mrai;               /* advertisement interval, seconds */
+	bool soft_reconfig;          /* keep its routes as received, too */
 	uint8_t af;                  /* CONF_AF_* exchanged */
 	bool af_explicit;            /* af set by activate / no activate */
 	int line;                    /* where it was first configured */

@@ -323,6 +323,17 @@ do_max_prefix(struct cmd_state *st, const struct cmd_args *a)
 }
 
 static int
+do_soft_reconfig(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->soft_reconfig = !a->negate;
+	return 0;
+}
+
+static int
 do_mrai(struct cmd_state *st, const struct cmd_args *a)
 {
 	struct conf_neighbor *n = neighbor(st, a, !a->negate);
@@ -602,6 +613,11 @@ static const struct cmd_def conf_cmds[] = {
 		     "back after a while\n"
 		     "Minutes\n",
 	    do_max_prefix, CMD_NO, 0, NULL },
+	{ BGP | AF, NBR "soft-reconfiguration inbound",
+	    NBR_HELP "Keep the neighbor's routes as received, to apply "
+		     "new import settings without asking it again\n"
+		     "Routes received\n",
+	    do_soft_reconfig, CMD_NO, 0, NULL },
 	{ BGP, NBR "advertisement-interval <N:UINT 0-600>",
 	    NBR_HELP "Least time between UPDATEs to the neighbor (MRAI)\n"
 		     "Seconds, default 0\n",

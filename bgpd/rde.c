@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dxbgp/bytes.h>
+
 #include "log.h"
 #include "rde.h"
 #include "sess_sock.h"
@@ -21,6 +23,7 @@
 /* What a peer's routes depend on, to notice a reload that changes it. */
 struct policy_print {
 	bool requires_policy;
+	bool soft_reconfig;
 	uint8_t allowas_in;
 	bool next_hop_self, remove_private_as, as_override, rr_client;
 	uint32_t local_as;
@@ -29,6 +32,7 @@ struct policy_print {
 struct rde {
 	struct bgpd *d;
 	struct rib *rib;
+	struct rib *adjin; /* routes as received, for soft reconfiguration */
 	ev_prepare w_prepare;
 	bool work;           /* the RIB has changes to decide on */
 	uint64_t want_flush; /* peers (by RIB id) with output to pack */
@@ -49,6 +53,7 @@ policy_print(const struct conf *c, const struct conf_neighbor *n,
 {
 	memset(pp, 0, sizeof(*pp));
 	pp->requires_policy = c->ebgp_requires_policy;
+	pp->soft_reconfig = n->soft_reconfig;
 	pp->allowas_in = n->allowas_in;
 	pp->next_hop_self = n->next_hop_self;
 	pp->remove_private_as = n->remove_private_as;
@@ -193,6 +198,7 @@ on_down(struct peer *p, bool graceful)
 	else
 		rib_peer_flush(rde->rib, p->rib_id, RIB_AF_IPV4 | RIB_AF_IPV6);
 	rib_out_stop(rde->rib, p->rib_id);
+	rib_peer_flush(rde->adjin, p->rib_id, RIB_AF_IPV4 | RIB_AF_IPV6);
 	rde->want_flush &= ~((uint64_t)1 << p->rib_id);
 	rde->last_flush[p->rib_id] = 0;
 	ev_timer_stop(rde->d->loop, &rde->t_mrai[p->rib_id]);
@@ -224,6 +230,7 @@ on_af_drop(struct peer *p, uint16_t afi, uint8_t safi)
 	struct rde *rde = rde_of(p);
 
 	rib_peer_flush(rde->rib, p->rib_id, rib_af(afi, safi));
+	rib_peer_flush(rde->adjin, p->rib_id, rib_af(afi, safi));
 	rde->work = true;
 }
 
@@ -255,7 +262,7 @@ on_writable(struct peer *p)
 
 /* Withdraws every prefix an UPDATE carries (RFC 7606 treat-as-withdraw). */
 static void
-withdraw_all(struct rde *rde, struct peer *p, const struct wire_update *u)
+withdraw_all(struct rib *rib, struct peer *p, const struct wire_update *u)
 {
 	const struct wire_attrs *a = &u->attrs;
 	uint16_t id = p->rib_id;
@@ -263,42 +270,61 @@ withdraw_all(struct rde *rde, struct peer *p, const struct wire_update *u)
 	bool ap6 = p->nego.addpath_rx & CONF_AF_IPV6;
 
 	rib_withdraw(
-	    rde->rib, id, BGP_AFI_IPV4, u->withdrawn, u->withdrawn_len, ap4);
-	rib_withdraw(rde->rib, id, BGP_AFI_IPV4, u->nlri, u->nlri_len, ap4);
+	    rib, id, BGP_AFI_IPV4, u->withdrawn, u->withdrawn_len, ap4);
+	rib_withdraw(rib, id, BGP_AFI_IPV4, u->nlri, u->nlri_len, ap4);
 	if (a->have & WIRE_HAVE(BGP_ATTR_MP_REACH_NLRI) &&
 	    rib_af(a->mp_reach.afi, a->mp_reach.safi))
-		rib_withdraw(rde->rib, id, a->mp_reach.afi, a->mp_reach.nlri,
+		rib_withdraw(rib, id, a->mp_reach.afi, a->mp_reach.nlri,
 		    a->mp_reach.nlri_len,
 		    a->mp_reach.afi == BGP_AFI_IPV6 ? ap6 : ap4);
 	if (a->have & WIRE_HAVE(BGP_ATTR_MP_UNREACH_NLRI) &&
 	    rib_af(a->mp_unreach.afi, a->mp_unreach.safi))
-		rib_withdraw(rde->rib, id, a->mp_unreach.afi,
-		    a->mp_unreach.nlri, a->mp_unreach.nlri_len,
+		rib_withdraw(rib, id, a->mp_unreach.afi, a->mp_unreach.nlri,
+		    a->mp_unreach.nlri_len,
 		    a->mp_unreach.afi == BGP_AFI_IPV6 ? ap6 : ap4);
 }
 
+/* What the import checks look at, from an UPDATE or a stored route. */
+struct import_view {
+	const uint8_t *aspath;
+	size_t aspath_len;
+	bool has_originator;
+	uint32_t originator_id;
+	const uint8_t *cluster;
+	size_t cluster_len;
+};
+
 /* The receiving side's checks; a reason when the routes are refused. */
 static const char *
-import_refused(struct rde *rde, struct peer *p, const struct wire_attrs *a)
+import_refused(struct rde *rde, struct peer *p, const struct import_view *v)
 {
 	const struct conf *c = rde->d->conf;
 	bool ebgp = p->nego.peer_as != c->asn;
+	uint32_t cluster = c->cluster_id ? c->cluster_id : rde->d->router_id;
+	size_t i;
 
 	/* §9.1.2; allowas-in lets a site see its own AS a few times. */
-	if (wire_aspath_count(a->aspath, a->aspath_len, c->asn) >
+	if (wire_aspath_count(v->aspath, v->aspath_len, c->asn) >
 	    p->conf.allowas_in)
 		return "our AS is in the path (loop)";
 	if (ebgp &&
-	    wire_aspath_first(a->aspath, a->aspath_len) != p->nego.peer_as)
+	    wire_aspath_first(v->aspath, v->aspath_len) != p->nego.peer_as)
 		return "path does not start with the neighbor's AS";
+	/* RFC 4456 §8: a reflected route that comes back to us. */
+	if (!ebgp && v->has_originator && v->originator_id == rde->d->router_id)
+		return "ORIGINATOR_ID is our router ID (reflection loop)";
+	for (i = 0; !ebgp && i + 4 <= v->cluster_len; i += 4)
+		if (get32(v->cluster + i) == cluster)
+			return "CLUSTER_LIST has our cluster ID (reflection "
+			       "loop)";
 	if (ebgp && c->ebgp_requires_policy)
 		return "no inbound policy for an external neighbor (RFC 8212)";
 	return NULL;
 }
 
 static void
-announce(struct rde *rde, struct peer *p, uint16_t afi, const uint8_t *nlri,
-    size_t len, bool addpath, const struct wire_attrs *w)
+announce(struct rde *rde, struct rib *rib, struct peer *p, uint16_t afi,
+    const uint8_t *nlri, size_t len, bool addpath, const struct wire_attrs *w)
 {
 	struct rib_attrs_key k;
 	struct rib_attrs *a;
@@ -306,9 +332,32 @@ announce(struct rde *rde, struct peer *p, uint16_t afi, const uint8_t *nlri,
 	if (len == 0 || !(rib_af(afi, BGP_SAFI_UNICAST) & p->nego.af))
 		return;
 	rib_attrs_key_from_wire(w, afi, &k, rde->ubuf);
-	a = rib_attrs_intern(rde->rib, &k);
-	rib_announce(rde->rib, p->rib_id, afi, nlri, len, addpath, a);
-	rib_attrs_unref(rde->rib, a);
+	a = rib_attrs_intern(rib, &k);
+	rib_announce(rib, p->rib_id, afi, nlri, len, addpath, a);
+	rib_attrs_unref(rib, a);
+}
+
+/* The UPDATE's changes to a RIB, import checks aside. */
+static void
+apply(struct rde *rde, struct rib *rib, struct peer *p,
+    const struct wire_update *u)
+{
+	const struct wire_attrs *a = &u->attrs;
+	bool ap4 = p->nego.addpath_rx & CONF_AF_IPV4;
+	bool ap6 = p->nego.addpath_rx & CONF_AF_IPV6;
+
+	rib_withdraw(
+	    rib, p->rib_id, BGP_AFI_IPV4, u->withdrawn, u->withdrawn_len, ap4);
+	if ((a->have & WIRE_HAVE(BGP_ATTR_MP_UNREACH_NLRI)) &&
+	    (rib_af(a->mp_unreach.afi, a->mp_unreach.safi) & p->nego.af))
+		rib_withdraw(rib, p->rib_id, a->mp_unreach.afi,
+		    a->mp_unreach.nlri, a->mp_unreach.nlri_len,
+		    a->mp_unreach.afi == BGP_AFI_IPV6 ? ap6 : ap4);
+	announce(rde, rib, p, BGP_AFI_IPV4, u->nlri, u->nlri_len, ap4, a);
+	if (a->have & WIRE_HAVE(BGP_ATTR_MP_REACH_NLRI))
+		announce(rde, rib, p, a->mp_reach.afi, a->mp_reach.nlri,
+		    a->mp_reach.nlri_len,
+		    a->mp_reach.afi == BGP_AFI_IPV6 ? ap6 : ap4, a);
 }
 
 /* Received max-prefix: warn at the threshold, act past the limit. */
@@ -350,28 +399,34 @@ on_update(
 {
 	struct rde *rde = rde_of(p);
 	const struct wire_attrs *a = &u->attrs;
+	bool bad = err->action == WIRE_TREAT_AS_WITHDRAW ||
+	    err->action == WIRE_AFISAFI_DISABLE;
 	const char *why;
-	bool ap4 = p->nego.addpath_rx & CONF_AF_IPV4;
-	bool ap6 = p->nego.addpath_rx & CONF_AF_IPV6;
 
 	rde->work = true;
 	if (p->prefix_over && !p->conf.max_prefix_warn_only)
 		return; /* going down: take nothing more */
-	if (err->action == WIRE_TREAT_AS_WITHDRAW ||
-	    err->action == WIRE_AFISAFI_DISABLE) {
-		withdraw_all(rde, p, u);
+	/* Soft reconfiguration keeps the routes as received, too. */
+	if (p->conf.soft_reconfig) {
+		if (bad)
+			withdraw_all(rde->adjin, p, u);
+		else
+			apply(rde, rde->adjin, p, u);
+	}
+	if (bad) {
+		withdraw_all(rde->rib, p, u);
 		return;
 	}
-	rib_withdraw(rde->rib, p->rib_id, BGP_AFI_IPV4, u->withdrawn,
-	    u->withdrawn_len, ap4);
-	if ((a->have & WIRE_HAVE(BGP_ATTR_MP_UNREACH_NLRI)) &&
-	    (rib_af(a->mp_unreach.afi, a->mp_unreach.safi) & p->nego.af))
-		rib_withdraw(rde->rib, p->rib_id, a->mp_unreach.afi,
-		    a->mp_unreach.nlri, a->mp_unreach.nlri_len,
-		    a->mp_unreach.afi == BGP_AFI_IPV6 ? ap6 : ap4);
 	if (u->nlri_len == 0 && !(a->have & WIRE_HAVE(BGP_ATTR_MP_REACH_NLRI)))
-		return;
-	why = import_refused(rde, p, a);
+		why = NULL;
+	else {
+		struct import_view v = { a->aspath, a->aspath_len,
+			(a->have & WIRE_HAVE(BGP_ATTR_ORIGINATOR_ID)) != 0,
+			a->originator_id, a->cluster_list,
+			a->cluster_list_len };
+
+		why = import_refused(rde, p, &v);
+	}
 	if (why != NULL) {
 		p->st.nlri_refused++;
 		if (!p->rde_policy_warned) {
@@ -379,16 +434,68 @@ on_update(
 			    p->name, why);
 			p->rde_policy_warned = true;
 		}
-		withdraw_all(rde, p, u);
+		withdraw_all(rde->rib, p, u);
 		return;
 	}
-	announce(rde, p, BGP_AFI_IPV4, u->nlri, u->nlri_len, ap4, a);
-	if (a->have & WIRE_HAVE(BGP_ATTR_MP_REACH_NLRI))
-		announce(rde, p, a->mp_reach.afi, a->mp_reach.nlri,
-		    a->mp_reach.nlri_len,
-		    a->mp_reach.afi == BGP_AFI_IPV6 ? ap6 : ap4, a);
+	apply(rde, rde->rib, p, u);
 	if (p->conf.max_prefix != 0)
 		check_max_prefix(rde, p);
+}
+
+/* ---- soft reconfiguration inbound ---- */
+
+struct reimport {
+	struct rde *rde;
+	struct peer *p;
+	size_t kept, refused;
+};
+
+/* One stored route through today's import checks into the RIB. */
+static void
+reimport_cb(void *arg, const struct rib_dest *d)
+{
+	struct reimport *ri = arg;
+	struct rde *rde = ri->rde;
+	const struct rib_path *path;
+	struct rib_attrs_key k;
+	struct rib_attrs *a;
+	struct import_view v;
+
+	for (path = d->paths; path != NULL; path = path->next) {
+		if (path->peer != ri->p->rib_id)
+			continue;
+		v.aspath = rib_attrs_aspath(path->attrs);
+		v.aspath_len = path->attrs->aspath_len;
+		v.has_originator = (path->attrs->flags & RIB_A_ORIGINATOR) != 0;
+		v.originator_id = path->attrs->originator_id;
+		v.cluster = rib_attrs_cluster(path->attrs);
+		v.cluster_len = path->attrs->cluster_len;
+		if (import_refused(rde, ri->p, &v) != NULL) {
+			rib_del(rde->rib, path->peer, &d->pfx, path->path_id);
+			ri->refused++;
+			continue;
+		}
+		rib_attrs_key_of(path->attrs, &k);
+		a = rib_attrs_intern(rde->rib, &k);
+		rib_add(rde->rib, path->peer, &d->pfx, path->path_id, a);
+		rib_attrs_unref(rde->rib, a);
+		ri->kept++;
+	}
+}
+
+/* New import settings applied to the routes as received. */
+static void
+reimport(struct rde *rde, struct peer *p)
+{
+	struct reimport ri = { rde, p, 0, 0 };
+
+	rib_walk(rde->adjin, BGP_AFI_IPV4, reimport_cb, &ri);
+	rib_walk(rde->adjin, BGP_AFI_IPV6, reimport_cb, &ri);
+	rde->work = true;
+	log_info("neighbor %s: import settings changed; applied to its %zu "
+		 "stored routes (soft reconfiguration): %zu accepted, %zu "
+		 "refused",
+	    p->name, ri.kept + ri.refused, ri.kept, ri.refused);
 }
 
 /*
@@ -489,6 +596,8 @@ rde_new(struct bgpd *d)
 	rh.arg = rde;
 	rde->rib = rib_new(&rc, &rh);
 	d->rib = rde->rib;
+	rc.store_only = true;
+	rde->adjin = rib_new(&rc, NULL);
 	d->hooks.established = on_established;
 	d->hooks.down = on_down;
 	d->hooks.update = on_update;
@@ -503,13 +612,21 @@ rde_new(struct bgpd *d)
 	return rde;
 }
 
-/* Asks the peer for its routes again (RFC 2918), to import them anew. */
+/*
+ * Asks the peer for its routes again (RFC 2918), to import them anew;
+ * with soft reconfiguration, re-imports the stored ones instead,
+ * unless fill is set (the store was just switched on and is empty).
+ */
 static void
-request_refresh(struct peer *p)
+request_refresh(struct peer *p, bool fill)
 {
 	struct wire_rrefresh rr = { 0, BGP_RR_NORMAL, BGP_SAFI_UNICAST };
 	uint8_t msg[BGP_HDR_LEN + BGP_RREFRESH_BODY];
 
+	if (p->conf.soft_reconfig && !fill) {
+		reimport(rde_of(p), p);
+		return;
+	}
 	if (!p->nego.route_refresh && !p->nego.enhanced_rr) {
 		log_warn("neighbor %s: import settings changed, but it cannot "
 			 "refresh its routes (no route refresh capability); "
@@ -525,9 +642,14 @@ request_refresh(struct peer *p)
 		rr.afi = BGP_AFI_IPV6;
 		sess_send(p, msg, wire_rrefresh_encode(&rr, msg, sizeof(msg)));
 	}
-	log_info("neighbor %s: import settings changed; asked it for its "
-		 "routes again (route refresh)",
-	    p->name);
+	if (fill)
+		log_info("neighbor %s: soft reconfiguration switched on; "
+			 "asked it for its routes to store (route refresh)",
+		    p->name);
+	else
+		log_info("neighbor %s: import settings changed; asked it for "
+			 "its routes again (route refresh)",
+		    p->name);
 }
 
 void
@@ -565,12 +687,21 @@ rde_configure(struct rde *rde, const struct conf *c)
 			    RIB_AF_IPV4 | RIB_AF_IPV6, false);
 			rde->want_flush |= (uint64_t)1 << p->rib_id;
 			/* Import settings: have its routes again. */
-			if (pp.requires_policy !=
+			if (pp.soft_reconfig &&
+			    !rde->pp[p->rib_id].soft_reconfig) {
+				/* Switched on: have its routes to store. */
+				rib_peer_flush(rde->adjin, p->rib_id,
+				    RIB_AF_IPV4 | RIB_AF_IPV6);
+				request_refresh(p, true);
+			} else if (pp.requires_policy !=
 				rde->pp[p->rib_id].requires_policy ||
 			    pp.allowas_in != rde->pp[p->rib_id].allowas_in) {
 				p->rde_policy_warned = false;
-				request_refresh(p);
+				request_refresh(p, false);
 			}
+			if (!pp.soft_reconfig)
+				rib_peer_flush(rde->adjin, p->rib_id,
+				    RIB_AF_IPV4 | RIB_AF_IPV6);
 		}
 		rde->pp[p->rib_id] = pp;
 	}
@@ -593,5 +724,6 @@ rde_free(struct rde *rde)
 		ev_timer_stop(rde->d->loop, &rde->t_mrai[i]);
 	ev_prepare_stop(rde->d->loop, &rde->w_prepare);
 	rib_free(rde->rib);
+	rib_free(rde->adjin);
 	free(rde);
 }

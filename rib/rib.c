@@ -103,6 +103,12 @@ rib_free(struct rib *r)
 void
 rib_dest_changed(struct rib *r, struct rib_dest *d)
 {
+	if (r->conf.store_only) {
+		/* No decision to run: an empty destination goes now. */
+		if (d->paths == NULL && !r->walking)
+			rib_dest_maybe_free(r, d);
+		return;
+	}
 	if (d->changed)
 		return;
 	if (r->nchanged == r->changed_cap) {
@@ -262,6 +268,25 @@ rib_del(struct rib *r, uint16_t peer, const struct rib_prefix *pfx,
 		path_unset(r, d, peer, path_id);
 }
 
+/* A store-only RIB frees emptied destinations after a walk. */
+static void
+free_empty(struct rib *r)
+{
+	struct rib_dest *d;
+	size_t i, t;
+
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < r->tab[t].nslot; i++) {
+			d = r->tab[t].slot[i];
+			if (d == NULL || d->paths != NULL)
+				continue;
+			rib_dest_maybe_free(r, d);
+			/* The backward shift may have refilled slot i. */
+			if (r->tab[t].slot[i] != NULL)
+				i--;
+		}
+}
+
 /* Applies fn to every path of peer in the families of af. */
 static void
 peer_paths(struct rib *r, uint16_t peer, uint8_t af,
@@ -271,6 +296,7 @@ peer_paths(struct rib *r, uint16_t peer, uint8_t af,
 	struct rib_dest *d;
 	size_t i, t;
 
+	r->walking = true;
 	for (t = 0; t < 2; t++) {
 		if (!(af & (1u << t)) || r->peer_routes[peer][t] == 0)
 			continue;
@@ -286,6 +312,9 @@ peer_paths(struct rib *r, uint16_t peer, uint8_t af,
 			}
 		}
 	}
+	r->walking = false;
+	if (r->conf.store_only)
+		free_empty(r);
 }
 
 static void

@@ -73,6 +73,7 @@ struct rib {
 	struct rib_dest **changed;
 	size_t nchanged;
 	size_t changed_cap;
+	bool walking; /* peer_paths is going through the tables */
 	struct rib_out out[RIB_MAX_PEERS];
 	uint8_t *obuf; /* message being packed */
 	uint8_t *abuf; /* attributes being encoded */

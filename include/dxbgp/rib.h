@@ -190,6 +190,11 @@ struct rib_config {
 	uint8_t maximum_paths; /* 1: no multipath */
 	bool multipath_relax;
 	bool always_compare_med;
+	/*
+	 * Only store routes: no decision, no output.  For a copy of routes
+	 * as received (soft reconfiguration inbound).
+	 */
+	bool store_only;
 };
 
 struct rib *rib_new(const struct rib_config *, const struct rib_hooks *);

@@ -564,6 +564,47 @@ _rt_reload_policy() {
 	_rt_still_running
 }
 
+_rt_reload_soft() {
+	local dxlog pid end
+	_rt_setup policy || return 1
+	_rt_expect_files full
+	dxlog=$DXT_CASE_DIR/dx/log
+	# Routes kept as received: the reload needs nothing from BIRD.
+	sed -i "s/^router bgp .*/&\\n neighbor $BIRD_A soft-reconfiguration inbound/" \
+	    "$DXT_CASE_DIR/dx/conf"
+	pid=$(cut -d' ' -f1 "$DXT_CASE_DIR/dx/pid")
+	kill -HUP "$pid" || return 1
+	end=$((SECONDS + RT_WAIT))
+	until grep -q "neighbor $BIRD_A: routes not accepted: .*RFC 8212" \
+	    "$dxlog"; do
+		if [ $SECONDS -ge $end ]; then
+			echo "BIRD's routes were not refused (RFC 8212) first"
+			return 1
+		fi
+		sleep 0.5
+	done
+	# switching it on asked BIRD for its table, to store it
+	sleep 2
+	sed -i 's/^router bgp .*/&\n no bgp ebgp-requires-policy/' \
+	    "$DXT_CASE_DIR/dx/conf"
+	echo "reloading dxbgpd (SIGHUP to $pid)"
+	kill -HUP "$pid" || return 1
+	_rt_wait_all full 15 || return 1
+	grep -q "neighbor $BIRD_A: import settings changed; applied to its" \
+	    "$dxlog" || {
+		echo "dxbgpd's log does not say it re-applied the stored routes"
+		return 1
+	}
+	if grep -q "neighbor $BIRD_A: import settings changed; asked it" \
+	    "$dxlog"; then
+		echo "dxbgpd asked BIRD for a route refresh despite soft" \
+		    "reconfiguration"
+		return 1
+	fi
+	_rt_no_flap || return 1
+	_rt_still_running
+}
+
 # ---------------------------------------------------------------- main
 
 cases=(
@@ -574,9 +615,10 @@ cases=(
     "dxbgpd's own table: $RT_N routes from BIRD, best, with BIRD's MED; pfxRcd $RT_N"
     "default ebgp-requires-policy (RFC 8212): nothing accepted from or sent to eBGP peers, log says why"
     "reload lifting RFC 8212: routes flow by route refresh, no session reset"
+    "soft-reconfiguration inbound: the reload re-applies stored routes, no refresh asked"
 )
 funcs=(_rt_readvertised _rt_withdraw_half _rt_change_attrs _rt_bird_restart
-    _rt_dx_view _rt_requires_policy _rt_reload_policy)
+    _rt_dx_view _rt_requires_policy _rt_reload_policy _rt_reload_soft)
 
 dxt_init
 why=

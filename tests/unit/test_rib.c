@@ -808,6 +808,64 @@ test_model(void **state)
 		model_run(seeds[i], 20000);
 }
 
+/*
+ * A store-only RIB (soft reconfiguration inbound): routes are kept as
+ * given, nothing is decided, and an emptied destination goes at once,
+ * by withdrawal or by a peer flush.
+ */
+static void
+test_store_only(void **state)
+{
+	struct rib_config rc = {
+		.asn = 65000, .router_id = 1, .store_only = true
+	};
+	struct rib *r = rib_new(&rc, NULL);
+	struct rib_attrs_key k;
+	struct rib_attrs *a;
+	struct rib_prefix p = { .afi = BGP_AFI_IPV4, .len = 24 };
+	struct rib_stats st;
+	static const uint8_t path[] = { BGP_SEG_SEQUENCE, 1, 0, 0, 0xfd, 0xe9 };
+	unsigned int i;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	k.flags = RIB_A_ASPATH;
+	k.aspath = path;
+	k.aspath_len = sizeof(path);
+	k.nh_len = 4;
+	k.nexthop[0] = 10;
+	a = rib_attrs_intern(r, &k);
+	for (i = 0; i < 1000; i++) {
+		p.addr[0] = 10;
+		p.addr[1] = (uint8_t)(i >> 8);
+		p.addr[2] = (uint8_t)i;
+		rib_add(r, 1, &p, 0, a);
+	}
+	rib_stats(r, &st);
+	assert_int_equal(st.prefixes[0], 1000);
+	assert_int_equal(st.paths, 1000);
+	assert_int_equal(rib_peer_count(r, 1, 0), 1000);
+	/* Nothing decided: no best anywhere. */
+	assert_int_equal(rib_lookup(r, &p)->nbest, 0);
+	assert_null(rib_lookup(r, &p)->best);
+	for (i = 0; i < 1000; i += 2) {
+		p.addr[1] = (uint8_t)(i >> 8);
+		p.addr[2] = (uint8_t)i;
+		rib_del(r, 1, &p, 0);
+		assert_null(rib_lookup(r, &p));
+	}
+	rib_stats(r, &st);
+	assert_int_equal(st.prefixes[0], 500);
+	rib_peer_flush(r, 1, RIB_AF_IPV4);
+	rib_stats(r, &st);
+	assert_int_equal(st.prefixes[0], 0);
+	assert_int_equal(st.paths, 0);
+	rib_attrs_unref(r, a);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs.sets, 0);
+	rib_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -815,6 +873,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_graceful_restart),
 		cmocka_unit_test(test_memory_full_table),
 		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_store_only),
 	};
 
 	if (argc > 1)
