@@ -521,20 +521,33 @@ stale_check_forwarding(struct peer *p)
 
 /* ---- the state machine's actions ---- */
 
+/*
+ * The TTL we send with and the least TTL we accept (0: any): single-hop
+ * eBGP sends 1, iBGP 255, GTSM (RFC 5082) 255 and checks 256 - hops.
+ */
+static void
+peer_ttl(const struct peer *p, int *ttl, int *minttl)
+{
+	const struct conf_neighbor *n = &p->conf;
+	bool ebgp = n->remote_as != p->d->conf->asn;
+
+	*ttl = ebgp ? (n->ebgp_multihop ? n->ebgp_multihop : 1) : 255;
+	*minttl = 0;
+	if (n->ttl_security_hops) {
+		*ttl = 255;
+		*minttl = 256 - n->ttl_security_hops;
+	}
+}
+
 static void
 do_connect(struct peer *p)
 {
 	struct conf_neighbor *n = &p->conf;
-	int ttl, minttl = 0, fd;
-	bool ebgp = n->remote_as != p->d->conf->asn;
+	int ttl, minttl, fd;
 
 	if (p->c.fd != -1)
 		return;
-	ttl = ebgp ? (n->ebgp_multihop ? n->ebgp_multihop : 1) : 255;
-	if (n->ttl_security_hops) {
-		ttl = 255;
-		minttl = 256 - n->ttl_security_hops;
-	}
+	peer_ttl(p, &ttl, &minttl);
 	/* Before our SYN: a local peer's kernel may count it at once. */
 	if (p->md5_fail_base < 0 && n->password[0] != '\0')
 		p->md5_fail_base = sock_md5_failures();
@@ -1403,14 +1416,9 @@ void
 sess_accept(struct peer *p, int fd)
 {
 	const struct conf_neighbor *n = &p->conf;
-	int ttl, minttl = 0;
-	bool ebgp = n->remote_as != p->d->conf->asn;
+	int ttl, minttl;
 
-	ttl = ebgp ? (n->ebgp_multihop ? n->ebgp_multihop : 1) : 255;
-	if (n->ttl_security_hops) {
-		ttl = 255;
-		minttl = 256 - n->ttl_security_hops;
-	}
+	peer_ttl(p, &ttl, &minttl);
 	if (sock_ttl(fd, n->addr.family, ttl, minttl) == -1)
 		peer_log(p, LOG_LVL_WARN, "cannot set TTL on connection: %s",
 		    strerror(errno));

@@ -437,3 +437,17 @@ hookrec(struct peer *p)
 {
 	return &((struct env *)p->d->hooks.arg)->h;
 }
+
+void
+session_test_init(void)
+{
+	const char *v = getenv("TEST_SESSION_LOG");
+	const char *only = getenv("TEST_SESSION_ONLY");
+
+	if (only != NULL && *only != '\0')
+		cmocka_set_test_filter(only);
+	signal(SIGPIPE, SIG_IGN);
+	srandom((unsigned int)(getpid() ^ time(NULL)));
+	log_init("test_session", 1,
+	    v != NULL && *v != '\0' ? LOG_LVL_DEBUG : LOG_LVL_ERR);
+}

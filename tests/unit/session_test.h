@@ -123,6 +123,11 @@ void wait_not_state(struct env *e, enum fsm_state st, double secs);
 void assert_last_err(struct env *e, uint8_t code, uint8_t subcode, bool sent);
 void establish_active(struct env *e, const struct wire_open *o);
 int bind_random(int fd, const char *addr, uint16_t *port);
+/*
+ * For main(): TEST_SESSION_ONLY picks tests by name, TEST_SESSION_LOG
+ * shows the daemon's log; SIGPIPE ignored, random() seeded.
+ */
+void session_test_init(void);
 void fake_listen(struct env *e);
 int setup(void **state);
 int teardown(void **state);

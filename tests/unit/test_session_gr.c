@@ -524,14 +524,6 @@ main(void)
 		T(test_keepalives_during_burst),
 #undef T
 	};
-	const char *v = getenv("TEST_SESSION_LOG");
-	const char *only = getenv("TEST_SESSION_ONLY");
-
-	if (only != NULL && *only != '\0')
-		cmocka_set_test_filter(only);
-	signal(SIGPIPE, SIG_IGN);
-	srandom((unsigned int)(getpid() ^ time(NULL)));
-	log_init("test_session", 1,
-	    v != NULL && *v != '\0' ? LOG_LVL_DEBUG : LOG_LVL_ERR);
+	session_test_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
