@@ -1009,6 +1009,81 @@ test_shutdown_config(void **state)
 	fake_expect_open(e, &e->a, &dx);
 }
 
+static int
+sock_int(int fd, int level, int opt)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	assert_int_equal(getsockopt(fd, level, opt, &v, &len), 0);
+	return v;
+}
+
+/* Single-hop eBGP by default: dxbgpd sends with TTL 1, accepts any. */
+static void
+test_ttl_single_hop(void **state)
+{
+	struct env *e = *state;
+	struct wire_open dx, o;
+
+	dx_start(e, DX_AS2, " neighbor " FAKE_ADDR " passive\n");
+	wait_state(e, FSM_ACTIVE, 1);
+	fake_connect(e, &e->b);
+	fake_expect_open(e, &e->b, &dx);
+	assert_int_equal(sock_int(e->p->c.fd, IPPROTO_IP, IP_TTL), 1);
+	assert_int_equal(sock_int(e->p->c.fd, IPPROTO_IP, IP_MINTTL), 0);
+	fake_open(&o, FAKE_ID, 90);
+	fake_send_open(&e->b, &o);
+	fake_send_keepalive(&e->b);
+	wait_state(e, FSM_ESTABLISHED, 2);
+}
+
+/*
+ * GTSM (RFC 5082), ttl-security hops 1: dxbgpd sends with TTL 255 and
+ * the kernel drops the peer's segments below 255, so a peer sending
+ * with an ordinary TTL never gets the session up; sending with 255, it
+ * does.
+ */
+static void
+test_gtsm(void **state)
+{
+	struct env *e = *state;
+	enum fsm_state est = FSM_ESTABLISHED;
+	struct wire_open dx, o;
+	int ttl = 64;
+
+	dx_start(e, DX_AS2,
+	    " neighbor " FAKE_ADDR " passive\n"
+	    " neighbor " FAKE_ADDR " ttl-security hops 1\n");
+	wait_state(e, FSM_ACTIVE, 1);
+	fake_connect(e, &e->b);
+	assert_int_equal(
+	    setsockopt(e->b.fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)), 0);
+	fake_expect_open(e, &e->b, &dx);
+	assert_int_equal(sock_int(e->p->c.fd, IPPROTO_IP, IP_TTL), 255);
+	assert_int_equal(sock_int(e->p->c.fd, IPPROTO_IP, IP_MINTTL), 255);
+	fake_open(&o, FAKE_ID, 90);
+	fake_send_open(&e->b, &o);
+	fake_send_keepalive(&e->b);
+	assert_false(run_for(e, pred_state, &est, 2));
+	assert_int_equal(e->p->state, FSM_OPENSENT);
+	/* Its FIN would be dropped too: close with TTL 255. */
+	ttl = 255;
+	assert_int_equal(
+	    setsockopt(e->b.fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)), 0);
+	fconn_close(&e->b);
+	/* The same peer, sending with TTL 255. */
+	wait_not_state(e, FSM_OPENSENT, 5);
+	wait_state(e, FSM_ACTIVE, 5);
+	fake_connect(e, &e->b);
+	assert_int_equal(
+	    setsockopt(e->b.fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)), 0);
+	fake_expect_open(e, &e->b, &dx);
+	fake_send_open(&e->b, &o);
+	fake_send_keepalive(&e->b);
+	wait_state(e, FSM_ESTABLISHED, 2);
+}
+
 int
 main(void)
 {
@@ -1044,6 +1119,8 @@ main(void)
 		T(test_deconfigure),
 		T(test_reconfigure_timers),
 		T(test_shutdown_config),
+		T(test_ttl_single_hop),
+		T(test_gtsm),
 #undef T
 	};
 	session_test_init();
