@@ -9,10 +9,12 @@
  * signature never reaches accept().
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "conf_diff.h"
 #include "log.h"
 #include "sess_sock.h"
 #include "session.h"
@@ -139,6 +141,22 @@ md5_listeners(struct bgpd *d, const struct conf_neighbor *n, const char *key)
 }
 
 /* RIB peer numbers: 1 .. RIB_MAX_PEERS - 1 (the config refuses more). */
+/* What a reload does to a peer, as `reload check` says it. */
+static void
+log_diff(const struct peer *p, const struct conf_diff *diff)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		log_fatal("out of memory");
+	conf_diff_print(diff, f);
+	fclose(f);
+	log_info("neighbor %s: configuration changed: %s", p->name, buf);
+	free(buf);
+}
+
 static uint16_t
 rib_id_alloc(struct bgpd *d)
 {
@@ -152,31 +170,16 @@ rib_id_alloc(struct bgpd *d)
 	log_fatal("more than 63 neighbors");
 }
 
-static uint32_t
-pick_router_id(const struct conf *c)
-{
-	const struct conf_neighbor *n;
-
-	if (c->router_id != 0)
-		return c->router_id;
-	/* Without bgp router-id, the lowest IPv4 update-source. */
-	for (n = c->neighbors; n != NULL; n = n->next)
-		if (n->update_source.family == AF_INET)
-			return ntohl(n->update_source.u.v4.s_addr);
-	return 0x7f000001;
-}
-
 void
 bgpd_configure(struct bgpd *d, struct conf *conf)
 {
 	struct conf_neighbor *n;
 	struct peer *p, **pp;
 	struct conf *old = d->conf;
-	bool id_changed;
+	struct conf_diff diff;
 
 	d->conf = conf;
-	id_changed = d->router_id != pick_router_id(conf);
-	d->router_id = pick_router_id(conf);
+	d->router_id = conf_diff_router_id(conf);
 	/* Peers no longer configured: Cease/3, peer de-configured. */
 	for (pp = &d->peers; (p = *pp) != NULL;) {
 		if (conf_neighbor_find(conf, &p->conf.addr) != NULL) {
@@ -203,13 +206,11 @@ bgpd_configure(struct bgpd *d, struct conf *conf)
 			sess_start(p);
 			continue;
 		}
-		if (id_changed && p->state != FSM_IDLE) {
-			sess_stop(p, BGP_CEASE_CONFIG_CHANGE, NULL);
-			p->conf = *n;
-			p->conf.next = NULL;
-			sess_start(p);
-		} else
-			sess_reconfigure(p, n);
+		/* The one set of reload rules, also behind `reload check`. */
+		conf_diff_neighbor(old, &p->conf, conf, n, &diff);
+		if (diff.kind != CONF_DIFF_UNCHANGED)
+			log_diff(p, &diff);
+		sess_reconfigure(p, n, diff.reset != 0);
 	}
 	if (old != NULL)
 		conf_free(old);

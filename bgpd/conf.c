@@ -19,8 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dxbgp/bgp.h>
+
 #include "cmd.h"
 #include "conf.h"
+#include "policy_int.h"
 
 /* ---- the tree ---- */
 
@@ -42,6 +45,13 @@ conf_free(struct conf *c)
 		return;
 	while (c->neighbors != NULL)
 		conf_neighbor_del(c, c->neighbors);
+	while (c->networks != NULL) {
+		struct conf_network *nw = c->networks;
+
+		c->networks = nw->next;
+		free(nw);
+	}
+	pol_free(c->pol);
 	free(c);
 }
 
@@ -289,6 +299,61 @@ conf_check(const struct conf *c, const char *name, FILE *errs)
 	return nerr;
 }
 
+/* A name a neighbor or network uses that no definition backs. */
+static void
+warn_name(int *n, FILE *out, const char *name, int line, const char *what,
+    const char *v, const char *effect)
+{
+	if (out != NULL)
+		fprintf(out, "%s:%d: warning: %s %s is not defined; %s\n", name,
+		    line, what, v, effect);
+	(*n)++;
+}
+
+int
+conf_warn(const struct conf *c, const char *name, FILE *out)
+{
+	static const char denies[] = "it denies every route";
+	static const char none[] = "it matches no route";
+	const struct conf_neighbor *n;
+	const struct conf_network *nw;
+	int nwarn = 0, i;
+
+	char rm[CONF_NAME_MAX + 32], pl[CONF_NAME_MAX + 32];
+
+	for (n = c->neighbors; n != NULL; n = n->next)
+		for (i = 0; i < 2; i++) {
+			const struct conf_nbr_pol *p = &n->pol[i];
+			int afi = i == 0 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+
+			snprintf(rm, sizeof(rm), "neighbor %s: route-map",
+			    n->name);
+			snprintf(pl, sizeof(pl), "neighbor %s: prefix-list",
+			    n->name);
+			if (p->rmap_in[0] && !pol_rmap_find(c->pol, p->rmap_in))
+				warn_name(&nwarn, out, name, n->line, rm,
+				    p->rmap_in, denies);
+			if (p->rmap_out[0] &&
+			    !pol_rmap_find(c->pol, p->rmap_out))
+				warn_name(&nwarn, out, name, n->line, rm,
+				    p->rmap_out, denies);
+			if (p->plist_in[0] &&
+			    !pol_plist_find(c->pol, afi, p->plist_in))
+				warn_name(&nwarn, out, name, n->line, pl,
+				    p->plist_in, none);
+			if (p->plist_out[0] &&
+			    !pol_plist_find(c->pol, afi, p->plist_out))
+				warn_name(&nwarn, out, name, n->line, pl,
+				    p->plist_out, none);
+		}
+	for (nw = c->networks; nw != NULL; nw = nw->next)
+		if (nw->rmap[0] && !pol_rmap_find(c->pol, nw->rmap))
+			warn_name(&nwarn, out, name, nw->line,
+			    "network: route-map", nw->rmap,
+			    "the network is not announced");
+	return nwarn;
+}
+
 /* ---- reading ---- */
 
 static int
@@ -302,6 +367,8 @@ load(const char *text, size_t len, const char *name, struct conf **out,
 	int nerr = 0;
 
 	conf_cmd_register();
+	pol_cmd_register();
+	log_cmd_register();
 	cmd_state_init(&st, CMD_MODE_CONFIG, c);
 	st.recover = true;
 	while (i < len) {
@@ -467,23 +534,60 @@ print_neighbor(const struct conf_neighbor *n, FILE *out)
 		fprintf(out, " neighbor %s soft-reconfiguration inbound\n", x);
 }
 
+/* Opens the address-family block once, before its first line. */
+static void
+af_open(bool *open, const char *name, FILE *out)
+{
+	if (!*open)
+		fprintf(out, " address-family %s unicast\n", name);
+	*open = true;
+}
+
 /* An address-family block, if anything in it differs from the default. */
 static void
 print_af(const struct conf *c, uint8_t af, const char *name, FILE *out)
 {
 	const struct conf_neighbor *n;
+	const struct conf_network *nw;
+	int afi = af == CONF_AF_IPV4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+	int idx = af == CONF_AF_IPV4 ? 0 : 1;
+	char buf[64];
 	bool open = false;
 
+	for (nw = c->networks; nw != NULL; nw = nw->next) {
+		if (nw->pfx.afi != afi)
+			continue;
+		af_open(&open, name, out);
+		pol_prefix_str(&nw->pfx, buf, sizeof(buf));
+		fprintf(out, "  network %s", buf);
+		if (nw->rmap[0] != '\0')
+			fprintf(out, " route-map %s", nw->rmap);
+		fputc('\n', out);
+	}
 	for (n = c->neighbors; n != NULL; n = n->next) {
 		bool on = (conf_neighbor_af(n) & af) != 0;
+		const struct conf_nbr_pol *p = &n->pol[idx];
 
-		if (on == ((transport_af(n) & af) != 0))
-			continue;
-		if (!open)
-			fprintf(out, " address-family %s unicast\n", name);
-		open = true;
-		fprintf(out, "  %sneighbor %s activate\n", on ? "" : "no ",
-		    n->name);
+		if (on != ((transport_af(n) & af) != 0)) {
+			af_open(&open, name, out);
+			fprintf(out, "  %sneighbor %s activate\n",
+			    on ? "" : "no ", n->name);
+		}
+		if (p->plist_in[0] != '\0' || p->plist_out[0] != '\0' ||
+		    p->rmap_in[0] != '\0' || p->rmap_out[0] != '\0')
+			af_open(&open, name, out);
+		if (p->plist_in[0] != '\0')
+			fprintf(out, "  neighbor %s prefix-list %s in\n",
+			    n->name, p->plist_in);
+		if (p->plist_out[0] != '\0')
+			fprintf(out, "  neighbor %s prefix-list %s out\n",
+			    n->name, p->plist_out);
+		if (p->rmap_in[0] != '\0')
+			fprintf(out, "  neighbor %s route-map %s in\n", n->name,
+			    p->rmap_in);
+		if (p->rmap_out[0] != '\0')
+			fprintf(out, "  neighbor %s route-map %s out\n",
+			    n->name, p->rmap_out);
 	}
 	if (open)
 		fputs(" exit-address-family\n", out);
@@ -496,8 +600,11 @@ conf_print(const struct conf *c, FILE *out)
 
 	if (c->hostname[0] != '\0')
 		fprintf(out, "hostname %s\n", c->hostname);
-	if (!c->has_bgp)
+	log_conf_print(c, out);
+	if (!c->has_bgp) {
+		pol_print(c->pol, out);
 		return;
+	}
 	fprintf(out, "router bgp %u\n", c->asn);
 	if (c->router_id != 0) {
 		struct in_addr id = { htonl(c->router_id) };
@@ -531,4 +638,24 @@ conf_print(const struct conf *c, FILE *out)
 	print_af(c, CONF_AF_IPV4, "ipv4", out);
 	print_af(c, CONF_AF_IPV6, "ipv6", out);
 	fputs("exit\n", out);
+	pol_print(c->pol, out);
+}
+
+struct conf *
+conf_dup(const struct conf *c)
+{
+	struct conf *copy;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		abort();
+	conf_print(c, f);
+	fclose(f);
+	if (conf_load_string(text, "(copy)", &copy, stderr) == -1)
+		abort(); /* a valid tree prints as a valid config */
+	explicit_bzero(text, len);
+	free(text);
+	return copy;
 }

@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <dxbgp/rib.h>
+
 #define CONF_NAME_MAX         64
 #define CONF_DESC_MAX         128
 #define CONF_PASSWORD_MAX     80  /* Linux TCP_MD5SIG_MAXKEYLEN */
@@ -38,6 +40,22 @@ struct conf_addr {
 		struct in_addr v4;
 		struct in6_addr v6;
 	} u;
+};
+
+/* The policy of a neighbor in one address family: names, "" if none. */
+struct conf_nbr_pol {
+	char rmap_in[CONF_NAME_MAX];
+	char rmap_out[CONF_NAME_MAX];
+	char plist_in[CONF_NAME_MAX];
+	char plist_out[CONF_NAME_MAX];
+};
+
+/* A prefix we originate (network PREFIX [route-map NAME]). */
+struct conf_network {
+	struct conf_network *next;
+	struct rib_prefix pfx;
+	char rmap[CONF_NAME_MAX]; /* "" if none */
+	int line;
 };
 
 struct conf_neighbor {
@@ -72,6 +90,7 @@ struct conf_neighbor {
 	bool soft_reconfig;          /* keep its routes as received, too */
 	uint8_t af;                  /* CONF_AF_* exchanged */
 	bool af_explicit;            /* af set by activate / no activate */
+	struct conf_nbr_pol pol[2];  /* per family: [0] IPv4, [1] IPv6 */
 	int line;                    /* where it was first configured */
 };
 
@@ -89,6 +108,13 @@ struct conf {
 	uint32_t cluster_id;             /* RFC 4456; 0 = the router ID */
 	struct conf_neighbor *neighbors; /* in order of appearance */
 	int bgp_line;                    /* where router bgp was given */
+	struct conf_network *networks;   /* in order of prefix */
+	struct pol *pol;                 /* lists and route-maps (policy.h) */
+	/* logging (log_cmd.c) */
+	bool log_syslog;          /* log syslog: in the foreground too */
+	uint8_t log_syslog_level; /* enum log_level */
+	char log_file[256];       /* log file PATH, "" if none */
+	uint8_t log_file_level;   /* enum log_level */
 };
 
 struct conf *conf_new(void);
@@ -128,8 +154,16 @@ int conf_load_string(
  * line of the neighbor, or of router bgp) and returns how many.
  */
 int conf_check(const struct conf *, const char *name, FILE *errs);
+/*
+ * What is valid but likely a mistake: a route-map or prefix list a
+ * neighbor or network uses that is not defined.  Prints each as
+ * "NAME:LINE: warning: ..." and returns how many.
+ */
+int conf_warn(const struct conf *, const char *name, FILE *out);
 /* The running config: text that conf_load_string reads back the same. */
 void conf_print(const struct conf *, FILE *out);
+/* A copy of a valid tree (printed and read back). */
+struct conf *conf_dup(const struct conf *);
 
 /*
  * Why a value is refused, or NULL: the same reasons at the line of a
@@ -142,5 +176,9 @@ const char *conf_timers_refused(
 
 /* Registers the config commands (conf_cmd.c) with cmd.c; idempotent. */
 void conf_cmd_register(void);
+/* The logging commands (log_cmd.c): registering, printing, applying. */
+void log_cmd_register(void);
+void log_conf_print(const struct conf *, FILE *out);
+void log_conf_apply(const struct conf *);
 
 #endif

@@ -16,8 +16,13 @@
 #include <assert.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include <dxbgp/bgp.h>
+
 #include "cmd.h"
 #include "conf.h"
+#include "policy_int.h"
 
 #define CONFIG CMD_M(CMD_MODE_CONFIG)
 #define BGP    CMD_M(CMD_MODE_ROUTER_BGP)
@@ -73,6 +78,12 @@ clear_bgp(struct conf *c)
 	c->multipath_relax = false;
 	c->always_compare_med = false;
 	c->cluster_id = 0;
+	while (c->networks != NULL) {
+		struct conf_network *nw = c->networks;
+
+		c->networks = nw->next;
+		free(nw);
+	}
 }
 
 static int
@@ -396,6 +407,100 @@ do_nbr_flag(struct cmd_state *st, const struct cmd_args *a)
 	return 0;
 }
 
+/* Family index (0 IPv4, 1 IPv6) of the mode: router bgp means IPv4. */
+static int
+mode_af(const struct cmd_state *st)
+{
+	return cmd_state_mode(st) == CMD_MODE_AF_IPV6 ? 1 : 0;
+}
+
+static int
+do_nbr_policy(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+	const char *name = cmd_arg(a, "L");
+	bool out = cmd_arg(a, "out") != NULL;
+	struct conf_nbr_pol *p;
+	char *field;
+
+	if (n == NULL)
+		return -1;
+	p = &n->pol[mode_af(st)];
+	if (cmd_arg(a, "route-map") != NULL)
+		field = out ? p->rmap_out : p->rmap_in;
+	else
+		field = out ? p->plist_out : p->plist_in;
+	if (a->negate) {
+		/* "no ... route-map NAME in" must name the one in force. */
+		if (name != NULL && strcmp(name, field) != 0)
+			return cmd_error(st, "neighbor %s has no %s %s %s",
+			    n->name,
+			    cmd_arg(a, "route-map") ? "route-map"
+						    : "prefix-list",
+			    name, out ? "out" : "in");
+		memset(field, 0, CONF_NAME_MAX);
+		return 0;
+	}
+	if (strlen(name) >= CONF_NAME_MAX)
+		return cmd_error(
+		    st, "name longer than %d bytes", CONF_NAME_MAX - 1);
+	memset(field, 0, CONF_NAME_MAX);
+	memcpy(field, name, strlen(name));
+	return 0;
+}
+
+static int
+do_network(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+	const char *text = cmd_arg(a, "P"), *rmap = cmd_arg(a, "L");
+	int afi = mode_af(st) ? BGP_AFI_IPV6 : BGP_AFI_IPV4;
+	struct conf_network *nw, **pp;
+	struct rib_prefix pfx;
+
+	if (!pol_prefix_parse(text, &pfx) || pfx.afi != afi)
+		return cmd_error(st,
+		    "'%s' is not an %s prefix with zero host bits", text,
+		    afi == BGP_AFI_IPV4 ? "IPv4" : "IPv6");
+	if (rmap != NULL && strlen(rmap) >= CONF_NAME_MAX)
+		return cmd_error(
+		    st, "name longer than %d bytes", CONF_NAME_MAX - 1);
+	/* Kept in prefix order, as the running config prints them. */
+	for (pp = &c->networks; (nw = *pp) != NULL; pp = &nw->next) {
+		int d = nw->pfx.afi != pfx.afi
+		    ? nw->pfx.afi - pfx.afi
+		    : memcmp(nw->pfx.addr, pfx.addr, 16);
+
+		if (d == 0)
+			d = nw->pfx.len - pfx.len;
+		if (d == 0)
+			break;
+		if (d > 0) {
+			nw = NULL;
+			break;
+		}
+	}
+	if (a->negate) {
+		if (nw == NULL)
+			return cmd_error(
+			    st, "network %s is not configured", text);
+		*pp = nw->next;
+		free(nw);
+		return 0;
+	}
+	if (nw == NULL) {
+		nw = cmd_xcalloc(1, sizeof(*nw));
+		nw->pfx = pfx;
+		nw->line = st->line;
+		nw->next = *pp;
+		*pp = nw;
+	}
+	memset(nw->rmap, 0, sizeof(nw->rmap));
+	if (rmap != NULL)
+		memcpy(nw->rmap, rmap, strlen(rmap));
+	return 0;
+}
+
 static int
 do_allowas_in(struct cmd_state *st, const struct cmd_args *a)
 {
@@ -613,6 +718,24 @@ static const struct cmd_def conf_cmds[] = {
 		     "back after a while\n"
 		     "Minutes\n",
 	    do_max_prefix, CMD_NO, 0, NULL },
+	{ BGP | AF, NBR "route-map <L:WORD> {in|out}",
+	    NBR_HELP "Apply a route-map to routes from or to the neighbor\n"
+		     "Name of the route-map\n"
+		     "Routes received\n"
+		     "Routes sent\n",
+	    do_nbr_policy, CMD_NO, 0, NBR "route-map [<L:WORD>] {in|out}" },
+	{ BGP | AF, NBR "prefix-list <L:WORD> {in|out}",
+	    NBR_HELP "Filter routes from or to the neighbor by prefix\n"
+		     "Name of the prefix list\n"
+		     "Routes received\n"
+		     "Routes sent\n",
+	    do_nbr_policy, CMD_NO, 0, NBR "prefix-list [<L:WORD>] {in|out}" },
+	{ BGP | AF, "network <P:WORD> [route-map <L:WORD>]",
+	    "Originate a route to this prefix\n"
+	    "The prefix, A.B.C.D/M (IPv6 in address-family ipv6)\n"
+	    "Set its attributes with a route-map\n"
+	    "Name of the route-map\n",
+	    do_network, CMD_NO, 0, NULL },
 	{ BGP | AF, NBR "soft-reconfiguration inbound",
 	    NBR_HELP "Keep the neighbor's routes as received, to apply "
 		     "new import settings without asking it again\n"

@@ -1,12 +1,17 @@
 /*
- * control.c: the control socket.
+ * control.c: the control socket, and putting a configuration in force.
  *
- * A Unix stream socket; each client gets its own command session (see
- * cmd.c) and is served without blocking: requests are read into a
- * bounded buffer, answers are queued and written as the client takes
- * them.  A client that sends a line longer than CTL_LINE_MAX, or whose
- * unread answers pile up past CTL_OUT_MAX, is told why and closed;
- * nothing else is disturbed.
+ * A Unix stream socket, mode 0660, owned by the control group if one
+ * is given (dxbgpd -G); each connection's credentials (SO_PEERCRED)
+ * are checked too, so a socket left readable by mistake still refuses
+ * users other than root, the daemon's own and the group's members.
+ * Each client gets its own command session (ctl_session, cmd.c) and
+ * is served without blocking: requests are read into a bounded
+ * buffer, answers are queued and written as the client takes them.  A
+ * client that sends a line longer than CTL_LINE_MAX, or whose unread
+ * answers pile up past CTL_OUT_MAX, is told why and closed; nothing
+ * else is disturbed.  The requests of control.h that are not commands
+ * (help for `?` and TAB, the prompt) are answered here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,8 +23,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "conf.h"
+#include "conf_diff.h"
 #include "control.h"
 #include "log.h"
+#include "rde.h"
 #include "show_cmd.h"
 
 #define CTL_OUT_MAX (64u << 20)
@@ -37,12 +45,14 @@ struct ctl_client {
 	size_t outhead;
 	bool closing; /* close once the output is written */
 	struct cmd_state cs;
-	struct show_ctx sc;
+	struct ctl_session sess;
 };
 
 struct ctl {
 	struct ev_loop *loop;
-	struct bgpd *bgpd;
+	struct ctl_daemon *dm;
+	bool has_group;
+	gid_t group;
 	int fd;
 	ev_io w;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -62,6 +72,7 @@ client_free(struct ctl_client *c)
 	ev_io_stop(c->ctl->loop, &c->rio);
 	ev_io_stop(c->ctl->loop, &c->wio);
 	close(c->fd);
+	ctl_session_clean(&c->sess, &c->cs);
 	free(c->out);
 	free(c);
 }
@@ -71,6 +82,8 @@ client_append(struct ctl_client *c, const char *data, size_t len)
 {
 	char *n;
 
+	if (len == 0)
+		return;
 	if (c->outhead > 0 && c->outhead == c->outlen) {
 		c->outhead = c->outlen = 0;
 	}
@@ -109,29 +122,86 @@ client_flush(struct ctl_client *c)
 		client_free(c);
 }
 
-/* Runs one command line and queues its answer. */
+/* The choices of cmd_complete, from the current mode or, if nothing
+ * fits there, a parent mode up to config (where the line would run). */
+static int
+client_help(struct ctl_client *c, const char *line, FILE *out)
+{
+	struct cmd_state st = c->cs;
+	struct cmd_choice *ch = NULL;
+	int n;
+
+	for (;;) {
+		n = cmd_complete(&st, line, NULL, 0);
+		if (n > 0 || st.depth == 1 ||
+		    cmd_state_mode(&st) == CMD_MODE_CONFIG)
+			break;
+		st.depth--;
+	}
+	if (n < 0) {
+		fputs("% unknown command\n", out);
+		return -1;
+	}
+	ch = cmd_xcalloc((size_t)n, sizeof(*ch));
+	n = cmd_complete(&st, line, ch, n);
+	for (int i = 0; i < n; i++)
+		fprintf(out, "%c\t%s\t%s\n",
+		    ch[i].kind == CMD_CHOICE_KEYWORD   ? 'k'
+			: ch[i].kind == CMD_CHOICE_ARG ? 'a'
+						       : 'c',
+		    ch[i].word, ch[i].help);
+	free(ch);
+	return 0;
+}
+
+/* A request that is not a command (control.h). */
+static int
+client_request(struct ctl_client *c, const char *req, FILE *out)
+{
+	switch (req[0]) {
+	case CTL_REQ_HELP:
+		return client_help(c, req + 1, out);
+	case CTL_REQ_PROMPT:
+		ctl_prompt(c->ctl->dm->bgpd->conf, cmd_state_mode(&c->cs), out);
+		return 0;
+	default:
+		fputs("% unknown request\n", out);
+		return -1;
+	}
+}
+
+static void
+client_answer(struct ctl_client *c, const char *buf, size_t len, char status)
+{
+	client_append(c, buf, len);
+	client_append(c, "", 1);
+	client_append(c, &status, 1);
+}
+
+/* Runs one request line and queues its answer. */
 static void
 client_exec(struct ctl_client *c, const char *line)
 {
-	char *buf = NULL, status;
+	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 	int rc;
 
 	if (out == NULL)
 		log_fatal("out of memory");
-	c->cs.out = out;
-	rc = cmd_exec(&c->cs, line);
-	if (rc != 0)
-		fprintf(out, "%% %s\n", c->cs.err);
-	c->cs.out = NULL;
+	if (line[0] == CTL_REQ) {
+		rc = client_request(c, line + 1, out);
+	} else {
+		c->cs.out = out;
+		rc = ctl_session_exec(&c->sess, &c->cs, line, out);
+		if (rc != 0)
+			fprintf(out, "%% %s\n", c->cs.err);
+		c->cs.out = NULL;
+	}
 	fclose(out);
-	status = rc == 0 ? CTL_STATUS_OK : CTL_STATUS_ERR;
-	client_append(c, buf, len);
-	client_append(c, "", 1);
-	client_append(c, &status, 1);
+	client_answer(c, buf, len, rc == 0 ? CTL_STATUS_OK : CTL_STATUS_ERR);
 	free(buf);
-	if (c->sc.quit)
+	if (c->sess.sc.quit)
 		c->closing = true;
 }
 
@@ -157,11 +227,8 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (memchr(c->in, '\0', used - 1) != NULL) {
 			static const char msg[] =
 			    "% command contains a NUL byte\n";
-			const char st = CTL_STATUS_ERR;
 
-			client_append(c, msg, sizeof(msg) - 1);
-			client_append(c, "", 1);
-			client_append(c, &st, 1);
+			client_answer(c, msg, sizeof(msg) - 1, CTL_STATUS_ERR);
 		} else
 			client_exec(c, c->in);
 		memmove(c->in, c->in + used, c->inlen - used);
@@ -171,13 +238,10 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (c->inlen == CTL_LINE_MAX) {
 		static const char msg[] = "% command line too long\n";
-		const char st = CTL_STATUS_ERR;
 
 		log_warn("control client sent a line over %d bytes; closed",
 		    CTL_LINE_MAX);
-		client_append(c, msg, sizeof(msg) - 1);
-		client_append(c, "", 1);
-		client_append(c, &st, 1);
+		client_answer(c, msg, sizeof(msg) - 1, CTL_STATUS_ERR);
 		c->closing = true;
 	}
 	if (c->outlen - c->outhead > CTL_OUT_MAX) {
@@ -196,23 +260,108 @@ client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	client_flush(w->data);
 }
 
+/* Whether process pid has gid among its supplementary groups. */
+static bool
+pid_in_group(pid_t pid, gid_t gid)
+{
+	char path[64], line[4096];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		char *p = line + strlen("Groups:"), *end;
+
+		if (strncmp(line, "Groups:", strlen("Groups:")) != 0)
+			continue;
+		for (;;) {
+			unsigned long g = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			if ((gid_t)g == gid)
+				found = true;
+			p = end;
+		}
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Root, our own user, or a member of the control group. */
+static bool
+peer_allowed(const struct ctl *ctl, int fd, struct ucred *uc)
+{
+	socklen_t len = sizeof(*uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, uc, &len) == -1) {
+		memset(uc, 0, sizeof(*uc));
+		uc->uid = (uid_t)-1;
+		return false;
+	}
+	if (uc->uid == 0 || uc->uid == geteuid())
+		return true;
+	return ctl->has_group &&
+	    (uc->gid == ctl->group || pid_in_group(uc->pid, ctl->group));
+}
+
+static void
+refuse(const struct ctl *ctl, int fd, const struct ucred *uc)
+{
+	char msg[256];
+	int n;
+
+	if (ctl->has_group)
+		n = snprintf(msg, sizeof(msg),
+		    "%% access denied: uid %ld is neither root, the daemon's "
+		    "user nor in group %ld\n",
+		    (long)uc->uid, (long)ctl->group);
+	else
+		n = snprintf(msg, sizeof(msg),
+		    "%% access denied: uid %ld is neither root nor the "
+		    "daemon's user (no control group, see dxbgpd -G)\n",
+		    (long)uc->uid);
+	log_warn("control connection from uid %ld gid %ld pid %ld refused",
+	    (long)uc->uid, (long)uc->gid, (long)uc->pid);
+	msg[n++] = '\0';
+	msg[n++] = CTL_STATUS_DENIED;
+	/* A new socket's buffer takes it; the refusal is best effort. */
+	if (write(fd, msg, (size_t)n) < 0) {
+	}
+	/* What the client sent already would turn the close into a reset
+	 * that might hide the refusal from it. */
+	while (read(fd, msg, sizeof(msg)) > 0)
+		;
+	close(fd);
+}
+
 static void
 ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl *ctl = w->data;
 	struct ctl_client *c;
+	struct ucred uc;
 	int fd;
 
 	fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd == -1)
 		return;
+	if (!peer_allowed(ctl, fd, &uc)) {
+		refuse(ctl, fd, &uc);
+		return;
+	}
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		log_fatal("out of memory");
 	c->ctl = ctl;
 	c->fd = fd;
-	c->sc.bgpd = ctl->bgpd;
-	cmd_state_init(&c->cs, CMD_MODE_EXEC, &c->sc);
+	c->sess.sc.bgpd = ctl->dm->bgpd;
+	c->sess.dm = ctl->dm;
+	cmd_state_init(&c->cs, CMD_MODE_EXEC, &c->sess.sc);
 	ev_io_init(&c->rio, client_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, client_write_cb, fd, EV_WRITE);
 	c->rio.data = c->wio.data = c;
@@ -222,7 +371,8 @@ ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 struct ctl *
-ctl_new(struct ev_loop *loop, struct bgpd *bgpd, const char *path)
+ctl_new(struct ev_loop *loop, struct ctl_daemon *dm, const char *path,
+    bool has_group, gid_t group)
 {
 	struct sockaddr_un sun;
 	struct ctl *ctl;
@@ -257,18 +407,33 @@ ctl_new(struct ev_loop *loop, struct bgpd *bgpd, const char *path)
 		return NULL;
 	}
 	umask(old);
+	/* 0660 whatever the umask; the group's members may connect. */
+	if (chmod(path, 0660) == -1 ||
+	    (has_group && chown(path, (uid_t)-1, group) == -1)) {
+		log_err("control socket %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return NULL;
+	}
 	show_cmd_register();
+	log_cmd_register();
+	ctl_cmd_register();
 	ctl = calloc(1, sizeof(*ctl));
 	if (ctl == NULL)
 		log_fatal("out of memory");
 	ctl->loop = loop;
-	ctl->bgpd = bgpd;
+	ctl->dm = dm;
+	ctl->has_group = has_group;
+	ctl->group = group;
 	ctl->fd = fd;
 	strcpy(ctl->path, path);
 	ev_io_init(&ctl->w, ctl_accept_cb, fd, EV_READ);
 	ctl->w.data = ctl;
 	ev_io_start(loop, &ctl->w);
-	log_info("control socket %s", path);
+	if (has_group)
+		log_info("control socket %s (group %ld)", path, (long)group);
+	else
+		log_info("control socket %s", path);
 	return ctl;
 }
 
@@ -281,4 +446,39 @@ ctl_free(struct ctl *ctl)
 	close(ctl->fd);
 	unlink(ctl->path);
 	free(ctl);
+}
+
+void
+ctl_apply(struct ctl_daemon *dm, struct conf *conf)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	/* Valid but likely a mistake: said in the log at every apply. */
+	if (f == NULL)
+		log_fatal("out of memory");
+	if (conf_warn(conf, dm->conf_path, f) > 0) {
+		fclose(f);
+		log_lines(LOG_LVL_WARN, "", text);
+	} else
+		fclose(f);
+	free(text);
+	bgpd_configure(dm->bgpd, conf);
+	rde_configure(dm->rde, dm->bgpd->conf);
+	log_conf_apply(dm->bgpd->conf);
+	dm->gen++;
+}
+
+int
+ctl_reload(struct ctl_daemon *dm, FILE *errs, FILE *report)
+{
+	struct conf *conf;
+
+	if (conf_load_file(dm->conf_path, &conf, errs) == -1)
+		return -1;
+	if (report != NULL)
+		conf_diff_report(dm->bgpd->conf, conf, report);
+	ctl_apply(dm, conf);
+	return 0;
 }

@@ -5,14 +5,18 @@
  *   dxbgpd -n -f FILE    check the config, print FILE:LINE errors, exit 0/1
  *   dxbgpd -d            stay in the foreground, log to stderr
  *   dxbgpd -S PATH       control socket
+ *   dxbgpd -G GROUP      members of GROUP may use the control socket
  *   dxbgpd -p PORT       BGP listen port; -l ADDR listen address (repeatable)
  *
  * SIGHUP reloads the config file: a file with any error is refused
- * whole and the running config stays.  SIGTERM and SIGINT close every
+ * whole and the running config stays.  It, `reload` and `configure
+ * terminal` in the shell put a config in force the same way
+ * (ctl_apply).  SIGTERM and SIGINT close every
  * session with an administrative shutdown (RFC 9003 message) and exit.
  */
 #include <errno.h>
 #include <ev.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +40,7 @@ struct daemon {
 	struct bgpd *bgpd;
 	struct rde *rde;
 	struct ctl *ctl;
+	struct ctl_daemon cd; /* what the shell and SIGHUP act on */
 	const char *conf_path;
 	ev_signal sig_hup;
 	ev_signal sig_term;
@@ -47,8 +52,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: dxbgpd [-dn] [-f file] [-S socket] [-p port] "
-	    "[-l address]...\n");
+	    "usage: dxbgpd [-dn] [-f file] [-S socket] [-G group] "
+	    "[-p port] [-l address]...\n");
 	exit(2);
 }
 
@@ -56,18 +61,45 @@ static void
 reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *dm = w->data;
-	struct conf *conf;
+	char *errs = NULL;
+	size_t errlen = 0;
+	FILE *ef = open_memstream(&errs, &errlen);
+	int rc;
 
 	log_info("reloading %s", dm->conf_path);
-	if (conf_load_file(dm->conf_path, &conf, stderr) == -1) {
+	if (ef == NULL)
+		log_fatal("out of memory");
+	rc = ctl_reload(&dm->cd, ef, NULL);
+	fclose(ef);
+	log_lines(LOG_LVL_ERR, "", errs); /* FILE:LINE: reason, to the log */
+	free(errs);
+	if (rc == -1) {
 		log_err("reload refused: %s has errors; the running "
 			"configuration is unchanged",
 		    dm->conf_path);
 		return;
 	}
-	bgpd_configure(dm->bgpd, conf);
-	rde_configure(dm->rde, dm->bgpd->conf);
 	log_info("configuration reloaded");
+}
+
+/* A group by name, or by number. */
+static int
+group_lookup(const char *name, gid_t *gid)
+{
+	struct group *gr = getgrnam(name);
+	unsigned long n;
+	char *end;
+
+	if (gr != NULL) {
+		*gid = gr->gr_gid;
+		return 0;
+	}
+	errno = 0;
+	n = strtoul(name, &end, 10);
+	if (errno != 0 || end == name || *end != '\0' || n >= (gid_t)-1)
+		return -1;
+	*gid = (gid_t)n;
+	return 0;
 }
 
 static void
@@ -97,7 +129,9 @@ main(int argc, char **argv)
 	struct daemon dm;
 	struct conf *conf;
 	struct conf_addr listen_addrs[MAX_LISTEN];
-	const char *sock_path = DEFAULT_SOCK;
+	const char *sock_path = DEFAULT_SOCK, *group_name = NULL;
+	char *abs_conf = NULL;
+	gid_t group = 0;
 	int nlisten = 0, ch, i;
 	bool check = false, foreground = false;
 	long port = BGP_PORT;
@@ -105,13 +139,16 @@ main(int argc, char **argv)
 
 	memset(&dm, 0, sizeof(dm));
 	dm.conf_path = DEFAULT_CONF;
-	while ((ch = getopt(argc, argv, "df:l:np:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "df:G:l:np:S:")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = true;
 			break;
 		case 'f':
 			dm.conf_path = optarg;
+			break;
+		case 'G':
+			group_name = optarg;
 			break;
 		case 'l':
 			if (nlisten == MAX_LISTEN ||
@@ -145,6 +182,10 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	if (group_name != NULL && group_lookup(group_name, &group) == -1) {
+		fprintf(stderr, "dxbgpd: -G %s: no such group\n", group_name);
+		return 2;
+	}
 
 	if (conf_load_file(dm.conf_path, &conf, stderr) == -1) {
 		fprintf(stderr, "dxbgpd: %s: configuration not valid%s\n",
@@ -152,11 +193,18 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
+		conf_warn(conf, dm.conf_path, stderr);
 		printf("%s: configuration OK\n", dm.conf_path);
 		conf_free(conf);
 		return 0;
 	}
-	log_init("dxbgpd", foreground, LOG_LVL_INFO);
+	/* Absolute: the daemon leaves its directory when it detaches. */
+	abs_conf = realpath(dm.conf_path, NULL);
+	if (abs_conf != NULL)
+		dm.conf_path = abs_conf;
+	/* Debug lines are made only on request (debug ... in dxsh). */
+	log_init("dxbgpd", foreground, LOG_LVL_DEBUG);
+	log_conf_apply(conf);
 	if (!foreground && daemon(0, 0) == -1) {
 		fprintf(stderr, "dxbgpd: cannot detach: %s\n", strerror(errno));
 		return 1;
@@ -174,12 +222,14 @@ main(int argc, char **argv)
 	for (i = 0; i < nlisten; i++)
 		if (bgpd_listen(dm.bgpd, &listen_addrs[i]) == -1)
 			return 1;
-	dm.ctl = ctl_new(dm.loop, dm.bgpd, sock_path);
+	dm.cd.bgpd = dm.bgpd;
+	dm.cd.rde = dm.rde;
+	dm.cd.conf_path = dm.conf_path;
+	dm.ctl = ctl_new(dm.loop, &dm.cd, sock_path, group_name != NULL, group);
 	if (dm.ctl == NULL)
 		return 1;
 	log_info("dxbgpd started: AS %u, %s", conf->asn, dm.conf_path);
-	bgpd_configure(dm.bgpd, conf);
-	rde_configure(dm.rde, dm.bgpd->conf);
+	ctl_apply(&dm.cd, conf);
 
 	ev_signal_init(&dm.sig_hup, reload_cb, SIGHUP);
 	ev_signal_init(&dm.sig_term, term_cb, SIGTERM);
@@ -192,8 +242,10 @@ main(int argc, char **argv)
 	ev_run(dm.loop, 0);
 
 	ctl_free(dm.ctl);
-	bgpd_free(dm.bgpd);
+	/* The RDE uses the bgpd's loop until it is gone. */
 	rde_free(dm.rde);
+	bgpd_free(dm.bgpd);
+	free(abs_conf);
 	log_info("dxbgpd stopped");
 	return 0;
 }

@@ -17,6 +17,8 @@
 #include <dxbgp/bytes.h>
 
 #include "log.h"
+#include "nht.h"
+#include "policy_int.h"
 #include "rde.h"
 #include "sess_sock.h"
 
@@ -45,6 +47,9 @@ struct rde {
 	bool configured;
 	struct rib_config rc;
 	struct policy_print pp[RIB_MAX_PEERS];
+	struct conf *last;   /* a copy of the config in force, to diff */
+	struct nht *nht;     /* kernel routes, for next hops; may be NULL */
+	struct pol_buf pbuf; /* what route-maps rewrite */
 };
 
 static void
@@ -91,7 +96,10 @@ martian6(const uint8_t *a, bool allow_loopback)
 	return !allow_loopback && memcmp(a, loop, 16) == 0;
 }
 
-/* A next hop in no usable range makes the route ineligible. */
+/*
+ * A next hop in no usable range, or that no kernel route reaches (the
+ * default route aside, see nht.h), makes the route ineligible.
+ */
 static bool
 nexthop_ok(void *arg, const struct rib_attrs *a)
 {
@@ -99,10 +107,63 @@ nexthop_ok(void *arg, const struct rib_attrs *a)
 	bool allow = rde->d->conf->allow_martian_nexthop;
 
 	if (a->nh_len == 4)
-		return !martian4(a->nexthop, allow);
+		return !martian4(a->nexthop, allow) &&
+		    nht_reachable(rde->nht, AF_INET, a->nexthop);
 	if (a->nh_len >= 16)
-		return !martian6(a->nexthop, allow);
-	return false;
+		return !martian6(a->nexthop, allow) &&
+		    nht_reachable(rde->nht, AF_INET6, a->nexthop);
+	return a->nh_len == 0; /* ours (network): sent with our address */
+}
+
+/* Kernel routes changed: next hops may have come or gone. */
+static void
+nexthops_changed(void *arg)
+{
+	struct rde *rde = arg;
+
+	rib_nexthops_changed(rde->rib);
+	rde->work = true;
+}
+
+/*
+ * The policy of a peer toward one family and direction: the names in
+ * force, NULL where there is none.  Returns whether there is any.
+ */
+static bool
+nbr_policy(const struct peer *p, uint16_t afi, bool out, const char **plist,
+    const char **rmap)
+{
+	const struct conf_nbr_pol *np = &p->conf.pol[afi == BGP_AFI_IPV6];
+	const char *pl = out ? np->plist_out : np->plist_in;
+	const char *rm = out ? np->rmap_out : np->rmap_in;
+
+	*plist = pl[0] != '\0' ? pl : NULL;
+	*rmap = rm[0] != '\0' ? rm : NULL;
+	return *plist != NULL || *rmap != NULL;
+}
+
+/*
+ * Why routes of a family are held back in one direction as a whole,
+ * or NULL: RFC 8212 (an external peer without policy) or a route-map
+ * that is not defined (which denies everything, as in FRR).
+ */
+static const char *
+held_back(struct rde *rde, const struct peer *p, uint16_t afi, bool out)
+{
+	const struct conf *c = rde->d->conf;
+	const char *plist, *rmap;
+
+	if (!nbr_policy(p, afi, out, &plist, &rmap))
+		return p->conf.remote_as != c->asn && c->ebgp_requires_policy
+		    ? (out ? "no outbound policy for an external neighbor "
+			     "(RFC 8212)"
+			   : "no inbound policy for an external neighbor "
+			     "(RFC 8212)")
+		    : NULL;
+	if (rmap != NULL && pol_rmap_find(c->pol, rmap) == NULL)
+		return out ? "its outbound route-map is not defined"
+			   : "its inbound route-map is not defined";
+	return NULL;
 }
 
 /* Outbound policy.  RFC 8212: nothing to an external peer without it. */
@@ -113,13 +174,28 @@ export_ok(
 	struct rde *rde = arg;
 	struct peer *p = peer_by_id(rde, id);
 
+	const struct conf *c = rde->d->conf;
+	const char *plist, *rmap;
+	struct rib_attrs_key k;
+	bool ebgp;
+
 	if (p == NULL)
 		return NULL;
-	if (rde->d->conf->ebgp_requires_policy &&
-	    p->conf.remote_as != rde->d->conf->asn)
+	ebgp = p->conf.remote_as != c->asn;
+	if (held_back(rde, p, d->pfx.afi, true) != NULL)
 		return NULL;
-	rib_attrs_ref(out);
-	return out;
+	if (!nbr_policy(p, d->pfx.afi, true, &plist, &rmap)) {
+		rib_attrs_ref(out);
+		return out;
+	}
+	rib_attrs_key_of(out, &k);
+	/* Toward an external peer our AS is already in front (one ASN). */
+	if (pol_apply(c->pol, plist, rmap, &d->pfx, &k, ebgp ? 1 : 0,
+		&rde->pbuf) == POL_DENY)
+		return NULL;
+	if (ebgp) /* RFC 4271 §5.1.5: never to an external peer */
+		k.flags &= (uint16_t)~RIB_A_LOCAL_PREF;
+	return rib_attrs_intern(rde->rib, &k);
 }
 
 /* ---- session hooks ---- */
@@ -128,6 +204,20 @@ static struct rde *
 rde_of(struct peer *p)
 {
 	return p->d->hooks.arg;
+}
+
+/* Whether the peer's export policy looks at prefixes (see rib.h). */
+static bool
+export_per_prefix(const struct peer *p)
+{
+	const char *plist, *rmap;
+	uint16_t afi;
+
+	for (afi = BGP_AFI_IPV4; afi <= BGP_AFI_IPV6; afi++)
+		if (nbr_policy(p, afi, true, &plist, &rmap) &&
+		    pol_per_prefix(p->d->conf->pol, plist, rmap))
+			return true;
+	return false;
 }
 
 static void
@@ -152,6 +242,7 @@ fill_info(struct peer *p, struct rib_peer_info *pi)
 	pi->next_hop_self = p->conf.next_hop_self;
 	pi->remove_private_as = p->conf.remove_private_as;
 	pi->as_override = p->conf.as_override;
+	pi->export_per_prefix = export_per_prefix(p);
 	pi->as4 = p->nego.as4;
 	pi->ext_message = p->nego.ext_message_tx;
 	pi->af = (p->nego.af & CONF_AF_IPV4 ? RIB_AF_IPV4 : 0) |
@@ -171,6 +262,32 @@ fill_info(struct peer *p, struct rib_peer_info *pi)
 	}
 }
 
+/*
+ * Logs, once per change, why a peer is sent nothing of a family (RFC
+ * 8212, a route-map not defined); the reason stays in p->held_out for
+ * `show`.
+ */
+static void
+log_held_out(struct rde *rde, struct peer *p)
+{
+	const char *why = NULL, *w;
+	uint16_t afi;
+	uint8_t af = conf_neighbor_af(&p->conf);
+
+	for (afi = BGP_AFI_IPV4; afi <= BGP_AFI_IPV6; afi++) {
+		if (!(af & (afi == BGP_AFI_IPV4 ? CONF_AF_IPV4 : CONF_AF_IPV6)))
+			continue;
+		if ((w = held_back(rde, p, afi, true)) != NULL && why == NULL) {
+			why = w;
+			if (w != p->held_out)
+				log_warn("neighbor %s: routes not sent (%s): %s",
+				    p->name,
+				    afi == BGP_AFI_IPV4 ? "IPv4" : "IPv6", w);
+		}
+	}
+	p->held_out = why;
+}
+
 static void
 on_established(struct peer *p)
 {
@@ -184,6 +301,8 @@ on_established(struct peer *p)
 	p->rde_policy_warned = false;
 	p->prefix_warned = false;
 	p->prefix_over = false;
+	p->held_out = NULL;
+	log_held_out(rde, p);
 	policy_print(rde->d->conf, &p->conf, &rde->pp[p->rib_id]);
 }
 
@@ -317,24 +436,97 @@ import_refused(struct rde *rde, struct peer *p, const struct import_view *v)
 		if (get32(v->cluster + i) == cluster)
 			return "CLUSTER_LIST has our cluster ID (reflection "
 			       "loop)";
-	if (ebgp && c->ebgp_requires_policy)
-		return "no inbound policy for an external neighbor (RFC 8212)";
 	return NULL;
+}
+
+/* Logs once per session why a peer's routes are not taken. */
+static void
+refused(struct peer *p, const char *why, size_t n)
+{
+	p->st.nlri_refused += n;
+	if (!p->rde_policy_warned) {
+		log_warn("neighbor %s: routes not accepted: %s", p->name, why);
+		p->rde_policy_warned = true;
+	}
+}
+
+/*
+ * One route through a peer's inbound policy into the RIB: added with
+ * the attributes the policy gives it, or taken out if it denies.
+ * Returns whether it was accepted.
+ */
+static bool
+import_one(struct rde *rde, struct peer *p, const struct rib_prefix *pfx,
+    uint32_t path_id, const struct rib_attrs_key *in, const char *plist,
+    const char *rmap)
+{
+	struct rib_attrs_key k = *in;
+	struct rib_attrs *a;
+
+	if (pol_apply(rde->d->conf->pol, plist, rmap, pfx, &k, 0,
+		&rde->pbuf) == POL_DENY) {
+		rib_del(rde->rib, p->rib_id, pfx, path_id);
+		return false;
+	}
+	a = rib_attrs_intern(rde->rib, &k);
+	rib_add(rde->rib, p->rib_id, pfx, path_id, a);
+	rib_attrs_unref(rde->rib, a);
+	return true;
 }
 
 static void
 announce(struct rde *rde, struct rib *rib, struct peer *p, uint16_t afi,
     const uint8_t *nlri, size_t len, bool addpath, const struct wire_attrs *w)
 {
+	const struct pol *pol = rde->d->conf->pol;
 	struct rib_attrs_key k;
 	struct rib_attrs *a;
+	const char *plist = NULL, *rmap = NULL, *why;
+	struct wire_nlri_iter it;
+	struct wire_prefix wp;
+	struct rib_prefix rp = { .afi = (uint8_t)afi };
+	size_t n;
 
 	if (len == 0 || !(rib_af(afi, BGP_SAFI_UNICAST) & p->nego.af))
 		return;
 	rib_attrs_key_from_wire(w, afi, &k, rde->ubuf);
-	a = rib_attrs_intern(rib, &k);
-	rib_announce(rib, p->rib_id, afi, nlri, len, addpath, a);
-	rib_attrs_unref(rib, a);
+	/* The stored copy (soft reconfiguration) is as received. */
+	if (rib != rde->adjin) {
+		if ((why = held_back(rde, p, afi, false)) != NULL) {
+			p->held_in = why;
+			n = rib_withdraw(rib, p->rib_id, afi, nlri, len, addpath);
+			refused(p, why, n);
+			return;
+		}
+		p->held_in = NULL;
+		nbr_policy(p, afi, false, &plist, &rmap);
+	}
+	if (plist == NULL && rmap == NULL) {
+		a = rib_attrs_intern(rib, &k);
+		rib_announce(rib, p->rib_id, afi, nlri, len, addpath, a);
+		rib_attrs_unref(rib, a);
+		return;
+	}
+	if (!pol_per_prefix(pol, plist, rmap)) {
+		/* One verdict for every prefix of the attribute set. */
+		if (pol_apply(pol, plist, rmap, &rp, &k, 0, &rde->pbuf) ==
+		    POL_DENY) {
+			n = rib_withdraw(rib, p->rib_id, afi, nlri, len, addpath);
+			p->st.nlri_denied += n;
+			return;
+		}
+		a = rib_attrs_intern(rib, &k);
+		rib_announce(rib, p->rib_id, afi, nlri, len, addpath, a);
+		rib_attrs_unref(rib, a);
+		return;
+	}
+	wire_nlri_iter_init(&it, nlri, len, afi, addpath);
+	while (wire_nlri_next(&it, &wp) == 1) {
+		rp.len = wp.len;
+		memcpy(rp.addr, wp.addr, 16);
+		if (!import_one(rde, p, &rp, wp.path_id, &k, plist, rmap))
+			p->st.nlri_denied++;
+	}
 }
 
 /* The UPDATE's changes to a RIB, import checks aside. */
@@ -428,12 +620,7 @@ on_update(
 		why = import_refused(rde, p, &v);
 	}
 	if (why != NULL) {
-		p->st.nlri_refused++;
-		if (!p->rde_policy_warned) {
-			log_warn("neighbor %s: routes not accepted: %s",
-			    p->name, why);
-			p->rde_policy_warned = true;
-		}
+		refused(p, why, 1);
 		withdraw_all(rde->rib, p, u);
 		return;
 	}
@@ -458,7 +645,7 @@ reimport_cb(void *arg, const struct rib_dest *d)
 	struct rde *rde = ri->rde;
 	const struct rib_path *path;
 	struct rib_attrs_key k;
-	struct rib_attrs *a;
+	const char *plist, *rmap;
 	struct import_view v;
 
 	for (path = d->paths; path != NULL; path = path->next) {
@@ -470,16 +657,19 @@ reimport_cb(void *arg, const struct rib_dest *d)
 		v.originator_id = path->attrs->originator_id;
 		v.cluster = rib_attrs_cluster(path->attrs);
 		v.cluster_len = path->attrs->cluster_len;
-		if (import_refused(rde, ri->p, &v) != NULL) {
+		if (import_refused(rde, ri->p, &v) != NULL ||
+		    held_back(rde, ri->p, d->pfx.afi, false) != NULL) {
 			rib_del(rde->rib, path->peer, &d->pfx, path->path_id);
 			ri->refused++;
 			continue;
 		}
+		nbr_policy(ri->p, d->pfx.afi, false, &plist, &rmap);
 		rib_attrs_key_of(path->attrs, &k);
-		a = rib_attrs_intern(rde->rib, &k);
-		rib_add(rde->rib, path->peer, &d->pfx, path->path_id, a);
-		rib_attrs_unref(rde->rib, a);
-		ri->kept++;
+		if (import_one(rde, ri->p, &d->pfx, path->path_id, &k, plist,
+			rmap))
+			ri->kept++;
+		else
+			ri->refused++;
 	}
 }
 
@@ -594,6 +784,7 @@ rde_new(struct bgpd *d)
 		log_fatal("out of memory");
 	rde->d = d;
 	rh.arg = rde;
+	rde->nht = nht_new(d->loop, nexthops_changed, rde);
 	rde->rib = rib_new(&rc, &rh);
 	d->rib = rde->rib;
 	rc.store_only = true;
@@ -652,6 +843,48 @@ request_refresh(struct peer *p, bool fill)
 		    p->name);
 }
 
+/* ---- routes we originate (network) ---- */
+
+/* The route of a network statement: IGP, empty path, our next hop. */
+static void
+originate_one(struct rde *rde, const struct conf *c, const struct conf_network *nw)
+{
+	struct rib_attrs_key k;
+	struct rib_attrs *a;
+
+	memset(&k, 0, sizeof(k));
+	k.origin = BGP_ORIGIN_IGP;
+	k.flags = RIB_A_ASPATH;
+	if (nw->rmap[0] != '\0' &&
+	    pol_apply(c->pol, NULL, nw->rmap, &nw->pfx, &k, 0, &rde->pbuf) ==
+		POL_DENY) {
+		rib_del(rde->rib, RIB_PEER_LOCAL, &nw->pfx, 0);
+		return;
+	}
+	a = rib_attrs_intern(rde->rib, &k);
+	rib_add(rde->rib, RIB_PEER_LOCAL, &nw->pfx, 0, a);
+	rib_attrs_unref(rde->rib, a);
+}
+
+/* The network statements in force: new and changed ones, gone ones. */
+static void
+originate(struct rde *rde, const struct conf *c)
+{
+	const struct conf_network *nw, *old;
+
+	for (old = rde->last ? rde->last->networks : NULL; old != NULL;
+	     old = old->next) {
+		for (nw = c->networks; nw != NULL; nw = nw->next)
+			if (memcmp(&nw->pfx, &old->pfx, sizeof(nw->pfx)) == 0)
+				break;
+		if (nw == NULL)
+			rib_del(rde->rib, RIB_PEER_LOCAL, &old->pfx, 0);
+	}
+	/* Interned: an unchanged route is the same set, and no change. */
+	for (nw = c->networks; nw != NULL; nw = nw->next)
+		originate_one(rde, c, nw);
+}
+
 void
 rde_configure(struct rde *rde, const struct conf *c)
 {
@@ -676,10 +909,22 @@ rde_configure(struct rde *rde, const struct conf *c)
 		old.router_id != rc.router_id);
 	if (decide_all)
 		rib_redecide(rde->rib);
+	if (rde->last != NULL &&
+	    rde->last->allow_martian_nexthop != c->allow_martian_nexthop)
+		nexthops_changed(rde);
+	originate(rde, c);
 	for (p = rde->d->peers; p != NULL; p = p->next) {
+		const struct conf_neighbor *on = rde->last == NULL ? NULL
+		    : conf_neighbor_find(rde->last, &p->conf.addr);
+		bool in_changed = on != NULL &&
+		    pol_neighbor_changed(rde->last, on, c, &p->conf, false);
+		bool out_changed = on != NULL &&
+		    pol_neighbor_changed(rde->last, on, c, &p->conf, true);
+
 		policy_print(c, &p->conf, &pp);
 		if (p->state == FSM_ESTABLISHED && rde->configured &&
-		    memcmp(&pp, &rde->pp[p->rib_id], sizeof(pp)) != 0) {
+		    (memcmp(&pp, &rde->pp[p->rib_id], sizeof(pp)) != 0 ||
+			in_changed || out_changed)) {
 			/* Export settings: work its routes out again. */
 			fill_info(p, &pi);
 			rib_peer_set(rde->rib, p->rib_id, &pi);
@@ -693,8 +938,7 @@ rde_configure(struct rde *rde, const struct conf *c)
 				rib_peer_flush(rde->adjin, p->rib_id,
 				    RIB_AF_IPV4 | RIB_AF_IPV6);
 				request_refresh(p, true);
-			} else if (pp.requires_policy !=
-				rde->pp[p->rib_id].requires_policy ||
+			} else if (in_changed ||
 			    pp.allowas_in != rde->pp[p->rib_id].allowas_in) {
 				p->rde_policy_warned = false;
 				request_refresh(p, false);
@@ -704,7 +948,11 @@ rde_configure(struct rde *rde, const struct conf *c)
 				    RIB_AF_IPV4 | RIB_AF_IPV6);
 		}
 		rde->pp[p->rib_id] = pp;
+		if (p->state == FSM_ESTABLISHED)
+			log_held_out(rde, p);
 	}
+	conf_free(rde->last);
+	rde->last = conf_dup(c);
 	rde->configured = true;
 	rde->work = true;
 }
@@ -725,5 +973,59 @@ rde_free(struct rde *rde)
 	ev_prepare_stop(rde->d->loop, &rde->w_prepare);
 	rib_free(rde->rib);
 	rib_free(rde->adjin);
+	nht_free(rde->nht);
+	conf_free(rde->last);
 	free(rde);
+}
+
+/*
+ * ---- clear bgp X soft, from the shell ----
+ *
+ * The same work as a reload that changes a neighbor's settings, asked
+ * for by hand: its routes through import again, ours sent again.
+ */
+
+enum rde_soft
+rde_soft_in(struct peer *p)
+{
+	if (p->d->hooks.update != on_update || p->state != FSM_ESTABLISHED)
+		return RDE_SOFT_NOT_UP;
+	if (!p->conf.soft_reconfig && !p->nego.route_refresh &&
+	    !p->nego.enhanced_rr)
+		return RDE_SOFT_CANNOT;
+	p->rde_policy_warned = false;
+	/* The stored routes re-imported, or a route refresh asked for. */
+	request_refresh(p, false);
+	return p->conf.soft_reconfig ? RDE_SOFT_STORED : RDE_SOFT_REFRESH;
+}
+
+enum rde_soft
+rde_soft_out(struct peer *p)
+{
+	struct rde *rde;
+
+	if (p->d->hooks.update != on_update || p->state != FSM_ESTABLISHED)
+		return RDE_SOFT_NOT_UP;
+	rde = rde_of(p);
+	rib_out_refresh(rde->rib, p->rib_id, RIB_AF_IPV4 | RIB_AF_IPV6, false);
+	rde->want_flush |= (uint64_t)1 << p->rib_id;
+	log_info("neighbor %s: sending it our routes again (clear soft out)",
+	    p->name);
+	return RDE_SOFT_SENT;
+}
+
+struct rib *
+rde_adj_rib_in(struct bgpd *d)
+{
+	if (d->hooks.update != on_update)
+		return NULL;
+	return ((struct rde *)d->hooks.arg)->adjin;
+}
+
+const char *
+rde_held_back(struct peer *p, uint16_t afi, bool out)
+{
+	if (p->d->hooks.update != on_update)
+		return NULL;
+	return held_back(rde_of(p), p, afi, out);
 }

@@ -140,6 +140,8 @@ peer_log(struct peer *p, enum log_level lvl, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
+	if (lvl == LOG_LVL_DEBUG && !log_peer_debugging(p->name))
+		return; /* debug bgp neighbor X is off */
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -189,6 +191,7 @@ count_out(struct peer *p, const uint8_t *msg)
 {
 	uint8_t type = msg[BGP_MARKER_LEN + 2];
 
+	log_bgp_msg(p->name, true, msg, 0);
 	if (type <= BGP_MSG_ROUTE_REFRESH)
 		p->st.msg_out[type]++;
 }
@@ -258,6 +261,7 @@ send_notification(struct peer *p, struct conn *c, uint8_t code, uint8_t subcode,
 		p->st.last_err_code = code;
 		p->st.last_err_subcode = subcode;
 		p->st.last_err_sent = true;
+		p->st.last_shutdown_msg[0] = '\0';
 	}
 	send_control(p, c, buf, n);
 }
@@ -892,7 +896,10 @@ log_notification(struct peer *p, const struct wire_notification *nf)
 	p->st.last_err_code = nf->code;
 	p->st.last_err_subcode = nf->subcode;
 	p->st.last_err_sent = false;
+	p->st.last_shutdown_msg[0] = '\0';
 	if (wire_notification_shutdown_msg(nf, msg)) {
+		snprintf(p->st.last_shutdown_msg,
+		    sizeof(p->st.last_shutdown_msg), "%s", msg);
 		set_reason(p, "peer sent NOTIFICATION %u/%u (%s): \"%s\"",
 		    nf->code, nf->subcode, sub, msg);
 		peer_log(p, LOG_LVL_WARN,
@@ -1041,6 +1048,7 @@ handle_message(struct peer *p, const struct wire_hdr *h, const uint8_t *msg)
 	struct wire_notification nf;
 
 	p->st.msg_in[h->type]++;
+	log_bgp_msg(p->name, false, msg, p->nego.addpath_rx);
 	switch (h->type) {
 	case BGP_MSG_OPEN:
 		handle_open(p, body, len);
@@ -1327,6 +1335,9 @@ sess_stop(struct peer *p, uint8_t cease_subcode, const char *msg)
 			p->st.last_err_code = BGP_ERR_CEASE;
 			p->st.last_err_subcode = cease_subcode;
 			p->st.last_err_sent = true;
+			snprintf(p->st.last_shutdown_msg,
+			    sizeof(p->st.last_shutdown_msg), "%s",
+			    msg ? msg : "");
 			send_control(p, &p->c, buf, n);
 		}
 	}
@@ -1370,25 +1381,9 @@ sess_free(struct peer *p)
 	free(p);
 }
 
-/* Settings that need a new session to take effect. */
-static bool
-needs_reset(const struct conf_neighbor *a, const struct conf_neighbor *b)
-{
-	return a->remote_as != b->remote_as || a->local_as != b->local_as ||
-	    a->max_prefix != b->max_prefix || a->port != b->port ||
-	    strcmp(a->password, b->password) != 0 ||
-	    a->keepalive != b->keepalive || a->holdtime != b->holdtime ||
-	    !conf_addr_eq(&a->update_source, &b->update_source) ||
-	    a->passive != b->passive ||
-	    a->ttl_security_hops != b->ttl_security_hops ||
-	    a->ebgp_multihop != b->ebgp_multihop ||
-	    conf_neighbor_af(a) != conf_neighbor_af(b);
-}
-
 void
-sess_reconfigure(struct peer *p, const struct conf_neighbor *n)
+sess_reconfigure(struct peer *p, const struct conf_neighbor *n, bool reset)
 {
-	bool reset = needs_reset(&p->conf, n);
 	bool was_shut = p->conf.shutdown;
 
 	p->conf = *n;

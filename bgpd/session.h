@@ -69,12 +69,15 @@ struct peer_stats {
 	uint64_t withdraw_in; /* prefixes withdrawn from us */
 	uint64_t update_errors;
 	uint64_t nlri_refused;    /* prefixes refused on import */
+	uint64_t nlri_denied;     /* prefixes its inbound policy denied */
 	unsigned int established; /* times the session reached Established */
 	unsigned int dropped;     /* times it left Established */
 	time_t last_change;       /* of the state */
 	uint8_t last_err_code;    /* last NOTIFICATION, sent or received */
 	uint8_t last_err_subcode;
 	bool last_err_sent;
+	/* RFC 9003 message of the last Cease/2 or /4, sent or received */
+	char last_shutdown_msg[BGP_SHUTDOWN_MSG_MAX + 1];
 	char last_reason[160];
 };
 
@@ -112,6 +115,12 @@ struct peer {
 	bool prefix_warned;     /* max-prefix threshold logged */
 	bool prefix_over;       /* max-prefix exceeded: stop pending */
 	bool rde_policy_warned; /* refused routes were logged once */
+	/*
+	 * Why routes are held back in each direction (RFC 8212, no such
+	 * route-map...), for `show`; NULL if they are not.  Static text.
+	 */
+	const char *held_in;
+	const char *held_out;
 	long md5_fail_base;     /* kernel MD5 failures when we began trying */
 };
 
@@ -187,8 +196,11 @@ void sess_stop(struct peer *, uint8_t cease_subcode, const char *msg);
  * then it starts again; with 0, until it is reconfigured.
  */
 void sess_hold_down(struct peer *, uint8_t cease_subcode, double seconds);
-/* New settings for a running peer; resets the session if needed. */
-void sess_reconfigure(struct peer *, const struct conf_neighbor *);
+/*
+ * New settings for a running peer; with reset (a setting the session
+ * was opened with changed: conf_diff.c decides), a new session.
+ */
+void sess_reconfigure(struct peer *, const struct conf_neighbor *, bool reset);
 /* A connection accepted for this peer (fd is non-blocking). */
 void sess_accept(struct peer *, int fd);
 /*

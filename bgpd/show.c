@@ -1,15 +1,29 @@
 /*
- * show.c: `show bgp summary` and `show bgp neighbors`, in FRR's layout
- * for people and as JSON (stable keys) for scripts and tests.
+ * show.c: what the `show` commands print.  The sessions (`show bgp
+ * summary`, `show bgp neighbors`), the routes (a family's table, one
+ * prefix in detail, a neighbor's routes as received, as accepted and
+ * as advertised to it) and the memory they hold; in FRR's layout for
+ * people, and as JSON with stable keys (dxsh(1), SHOW COMMANDS) for
+ * scripts.  Nothing here changes any state, and no output ever holds
+ * a TCP MD5 key.
+ *
+ * What a neighbor was sent is worked out again through the export
+ * path (rib_out_attrs: RFC 4271 §5.1 and §9.2, RFC 4456, then the
+ * daemon's policy) for the prefixes the RIB marks as advertised to it.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <dxbgp/bytes.h>
 #include <dxbgp/rib.h>
 
+#include "rde.h"
 #include "show.h"
+
+#define NMSG (BGP_MSG_ROUTE_REFRESH + 1)
 
 void
 show_json_str(FILE *out, const char *s)
@@ -20,12 +34,18 @@ show_json_str(FILE *out, const char *s)
 	for (; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
 			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
+		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(out, "\\u%04x", *p);
 		else
 			fputc(*p, out);
 	}
 	fputc('"', out);
+}
+
+static const char *
+jbool(bool b)
+{
+	return b ? "true" : "false";
 }
 
 static uint64_t
@@ -38,8 +58,6 @@ sum(const uint64_t *v, size_t n)
 		t += v[i];
 	return t;
 }
-
-#define NMSG (BGP_MSG_ROUTE_REFRESH + 1)
 
 static void
 fmt_duration(time_t secs, char *buf, size_t len)
@@ -55,21 +73,71 @@ fmt_duration(time_t secs, char *buf, size_t len)
 }
 
 static const char *
-router_id_str(const struct bgpd *d, char *buf)
+ipv4_str(uint32_t host, char *buf)
 {
-	struct in_addr a = { htonl(d->router_id) };
+	struct in_addr a = { htonl(host) };
 
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
-/* Routes the peer has in the RIB. */
-static size_t
-peer_prefixes(const struct peer *p)
+static uint32_t
+our_as(const struct bgpd *d)
 {
-	if (p->d->rib == NULL || p->state != FSM_ESTABLISHED)
+	return d->conf ? d->conf->asn : 0;
+}
+
+/* ---- what each peer has: accepted, received, sent ---- */
+
+struct counts {
+	size_t sent[RIB_MAX_PEERS];
+};
+
+static void
+count_cb(void *arg, const struct rib_dest *d)
+{
+	struct counts *c = arg;
+	uint64_t adv = d->adv;
+	int i;
+
+	while (adv != 0) {
+		i = __builtin_ctzll(adv);
+		c->sent[i]++;
+		adv &= adv - 1;
+	}
+}
+
+/* Prefixes advertised to each peer (its Adj-RIB-Out), in one walk. */
+static void
+count_sent(struct bgpd *d, struct counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (d->rib == NULL)
+		return;
+	rib_walk(d->rib, BGP_AFI_IPV4, count_cb, c);
+	rib_walk(d->rib, BGP_AFI_IPV6, count_cb, c);
+}
+
+/* Routes the peer has in the RIB (accepted, stale ones included). */
+static size_t
+peer_accepted(const struct peer *p)
+{
+	if (p->d->rib == NULL)
 		return 0;
 	return rib_peer_count(p->d->rib, p->rib_id, 0) +
 	    rib_peer_count(p->d->rib, p->rib_id, 1);
+}
+
+/* Routes as received, if they are kept (soft reconfiguration). */
+static bool
+peer_received(struct peer *p, size_t *n)
+{
+	struct rib *in = rde_adj_rib_in(p->d);
+
+	if (in == NULL || !p->conf.soft_reconfig)
+		return false;
+	*n =
+	    rib_peer_count(in, p->rib_id, 0) + rib_peer_count(in, p->rib_id, 1);
+	return true;
 }
 
 static const char *
@@ -77,169 +145,442 @@ peer_state_text(const struct peer *p)
 {
 	if (p->conf.shutdown)
 		return "Idle (Admin)";
+	if (p->held_down && p->state == FSM_IDLE)
+		return "Idle (PfxCt)";
 	return sess_state_name(p);
+}
+
+static uint32_t
+peer_local_as(const struct peer *p)
+{
+	return p->conf.local_as ? p->conf.local_as : our_as(p->d);
+}
+
+/* Seconds established, 0 if not. */
+static long
+peer_uptime(const struct peer *p, time_t now)
+{
+	if (p->state != FSM_ESTABLISHED || p->st.last_change == 0)
+		return 0;
+	return (long)(now - p->st.last_change);
+}
+
+static void
+json_uptime(const struct peer *p, FILE *out, time_t now)
+{
+	char up[32];
+
+	fmt_duration(peer_uptime(p, now), up, sizeof(up));
+	fprintf(out,
+	    ",\"stateSeconds\":%ld,\"uptimeSeconds\":%ld,\"uptime\":\"%s\","
+	    "\"establishedEpoch\":%ld",
+	    p->st.last_change ? (long)(now - p->st.last_change) : 0L,
+	    peer_uptime(p, now), up,
+	    p->state == FSM_ESTABLISHED ? (long)p->st.last_change : 0L);
+}
+
+static void
+json_prefix_counts(struct peer *p, const struct counts *c, FILE *out)
+{
+	size_t rcvd;
+
+	fprintf(out, ",\"pfxRcd\":%zu,\"pfxAccepted\":%zu,\"pfxReceived\":",
+	    peer_accepted(p), peer_accepted(p));
+	if (peer_received(p, &rcvd))
+		fprintf(out, "%zu", rcvd);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"pfxSent\":%zu", c->sent[p->rib_id]);
+}
+
+/* ---- show bgp summary ---- */
+
+static void
+summary_json(struct bgpd *d, FILE *out, unsigned n, unsigned est)
+{
+	struct counts c;
+	struct peer *p;
+	char idbuf[INET_ADDRSTRLEN];
+	time_t now = time(NULL);
+	bool first = true;
+
+	count_sent(d, &c);
+	fprintf(out,
+	    "{\"routerId\":\"%s\",\"as\":%u,\"peerCount\":%u,"
+	    "\"establishedCount\":%u,\"peers\":{",
+	    ipv4_str(d->router_id, idbuf), our_as(d), n, est);
+	for (p = d->peers; p != NULL; p = p->next) {
+		fprintf(out,
+		    "%s\"%s\":{\"remoteAs\":%u,\"localAs\":%u,"
+		    "\"state\":",
+		    first ? "" : ",", p->name, p->conf.remote_as,
+		    peer_local_as(p));
+		show_json_str(out, peer_state_text(p));
+		json_uptime(p, out, now);
+		fprintf(out,
+		    ",\"msgRcvd\":%" PRIu64 ",\"msgSent\":%" PRIu64
+		    ",\"establishedTransitions\":%u",
+		    sum(p->st.msg_in, NMSG), sum(p->st.msg_out, NMSG),
+		    p->st.established);
+		json_prefix_counts(p, &c, out);
+		if (p->conf.max_prefix != 0)
+			fprintf(out, ",\"maxPrefix\":%u", p->conf.max_prefix);
+		else
+			fputs(",\"maxPrefix\":null", out);
+		fputs(",\"description\":", out);
+		show_json_str(out, p->conf.description);
+		fputc('}', out);
+		first = false;
+	}
+	fputs("}}\n", out);
 }
 
 void
 show_bgp_summary(struct bgpd *d, FILE *out, bool json)
 {
+	struct counts c;
 	struct peer *p;
-	char idbuf[INET_ADDRSTRLEN], up[32], state[32];
+	char idbuf[INET_ADDRSTRLEN], up[32], state[48], sent[24];
 	time_t now = time(NULL);
 	unsigned int n = 0, est = 0;
-	bool first = true;
 
 	for (p = d->peers; p != NULL; p = p->next) {
 		n++;
 		est += p->state == FSM_ESTABLISHED;
 	}
 	if (json) {
-		fprintf(out,
-		    "{\"routerId\":\"%s\",\"as\":%u,"
-		    "\"peerCount\":%u,\"establishedCount\":%u,"
-		    "\"peers\":{",
-		    router_id_str(d, idbuf), d->conf ? d->conf->asn : 0, n,
-		    est);
-		for (p = d->peers; p != NULL; p = p->next) {
-			fprintf(out, "%s\"%s\":{\"remoteAs\":%u,\"state\":",
-			    first ? "" : ",", p->name, p->conf.remote_as);
-			show_json_str(out, peer_state_text(p));
-			fprintf(out,
-			    ",\"pfxRcd\":%zu,\"msgRcvd\":%" PRIu64
-			    ",\"msgSent\":%" PRIu64
-			    ",\"stateSeconds\":%ld,\"description\":",
-			    peer_prefixes(p), sum(p->st.msg_in, NMSG),
-			    sum(p->st.msg_out, NMSG),
-			    p->st.last_change ? (long)(now - p->st.last_change)
-					      : 0L);
-			show_json_str(out, p->conf.description);
-			fputc('}', out);
-			first = false;
-		}
-		fputs("}}\n", out);
+		summary_json(d, out, n, est);
 		return;
 	}
+	count_sent(d, &c);
 	fprintf(out, "BGP router identifier %s, local AS number %u\n",
-	    router_id_str(d, idbuf), d->conf ? d->conf->asn : 0);
+	    ipv4_str(d->router_id, idbuf), our_as(d));
 	fprintf(out, "Neighbors: %u configured, %u established\n\n", n, est);
-	fprintf(out, "%-25s %10s %9s %9s %8s  %-12s %s\n", "Neighbor", "AS",
-	    "MsgRcvd", "MsgSent", "Up/Down", "State/PfxRcd", "Description");
+	fprintf(out, "%-25s %10s %9s %9s %8s  %-14s %6s  %s\n", "Neighbor",
+	    "AS", "MsgRcvd", "MsgSent", "Up/Down", "State/PfxRcd", "PfxSnt",
+	    "Description");
 	for (p = d->peers; p != NULL; p = p->next) {
 		if (p->st.last_change)
 			fmt_duration(now - p->st.last_change, up, sizeof(up));
 		else
 			snprintf(up, sizeof(up), "never");
-		if (p->state == FSM_ESTABLISHED)
-			snprintf(state, sizeof(state), "%zu", peer_prefixes(p));
-		else
+		if (p->state != FSM_ESTABLISHED)
 			snprintf(
 			    state, sizeof(state), "%s", peer_state_text(p));
+		else if (p->conf.max_prefix != 0)
+			snprintf(state, sizeof(state), "%zu/%u",
+			    peer_accepted(p), p->conf.max_prefix);
+		else
+			snprintf(state, sizeof(state), "%zu", peer_accepted(p));
+		if (p->state == FSM_ESTABLISHED)
+			snprintf(sent, sizeof(sent), "%zu", c.sent[p->rib_id]);
+		else
+			snprintf(sent, sizeof(sent), "-");
 		fprintf(out,
-		    "%-25s %10u %9" PRIu64 " %9" PRIu64 " %8s  %-12s %s\n",
+		    "%-25s %10u %9" PRIu64 " %9" PRIu64 " %8s  %-14s %6s  %s\n",
 		    p->name, p->conf.remote_as, sum(p->st.msg_in, NMSG),
-		    sum(p->st.msg_out, NMSG), up, state, p->conf.description);
+		    sum(p->st.msg_out, NMSG), up, state, sent,
+		    p->conf.description);
+	}
+	if (n > 0)
+		fputs("\nState/PfxRcd: routes accepted from an established "
+		      "neighbor, /its maximum-prefix limit if set\n",
+		    out);
+}
+
+/* ---- show bgp neighbors ---- */
+
+static void
+notification_json(const struct peer *p, FILE *out)
+{
+	const struct peer_stats *st = &p->st;
+
+	if (st->last_err_code == 0)
+		return;
+	fprintf(out,
+	    ",\"lastNotification\":{\"code\":%u,\"subcode\":%u,"
+	    "\"codeName\":",
+	    st->last_err_code, st->last_err_subcode);
+	show_json_str(out, wire_err_code_name(st->last_err_code));
+	fputs(",\"subcodeName\":", out);
+	show_json_str(out,
+	    wire_err_subcode_name(st->last_err_code, st->last_err_subcode));
+	fprintf(
+	    out, ",\"sent\":%s,\"shutdownMessage\":", jbool(st->last_err_sent));
+	show_json_str(out, st->last_shutdown_msg);
+	fputc('}', out);
+}
+
+static void
+max_prefix_json(const struct peer *p, FILE *out)
+{
+	const struct conf_neighbor *n = &p->conf;
+
+	if (n->max_prefix == 0) {
+		fputs(",\"maxPrefix\":null", out);
+		return;
+	}
+	fprintf(out,
+	    ",\"maxPrefix\":{\"limit\":%u,\"warnPercent\":%u,"
+	    "\"warningOnly\":%s,\"restartMinutes\":%u,\"exceeded\":%s,"
+	    "\"heldDown\":%s}",
+	    n->max_prefix, n->max_prefix_warn, jbool(n->max_prefix_warn_only),
+	    n->max_prefix_restart, jbool(p->prefix_over), jbool(p->held_down));
+}
+
+static void
+nego_json(const struct peer *p, FILE *out)
+{
+	const struct sess_nego *ng = &p->nego;
+	char idbuf[INET_ADDRSTRLEN];
+
+	fprintf(out,
+	    ",\"remoteRouterId\":\"%s\",\"holdTime\":%u,"
+	    "\"keepalive\":%u,\"fourOctetAs\":%s,"
+	    "\"extendedMessage\":%s,\"routeRefresh\":%s,"
+	    "\"enhancedRouteRefresh\":%s,\"ipv4Unicast\":%s,"
+	    "\"ipv6Unicast\":%s,\"addPathReceive\":%s,"
+	    "\"gracefulRestart\":%s,\"gracefulRestartTime\":%u",
+	    ipv4_str(ng->peer_id, idbuf), ng->holdtime, ng->keepalive,
+	    jbool(ng->as4), jbool(ng->ext_message_tx), jbool(ng->route_refresh),
+	    jbool(ng->enhanced_rr), jbool(ng->af & CONF_AF_IPV4),
+	    jbool(ng->af & CONF_AF_IPV6), jbool(ng->addpath_rx != 0),
+	    jbool(ng->gr), ng->gr ? ng->gr_time : 0);
+}
+
+/* A policy name as JSON: the string, or null if none. */
+static void
+json_name(FILE *out, const char *key, const char *v)
+{
+	fprintf(out, "\"%s\":", key);
+	if (v[0] == '\0')
+		fputs("null", out);
+	else
+		show_json_str(out, v);
+}
+
+/*
+ * Per family the neighbor exchanges: its route-maps and prefix lists,
+ * and why routes are held back as a whole (RFC 8212...), if they are.
+ */
+static void
+policy_json(struct peer *p, FILE *out)
+{
+	static const char *fam[2] = { "ipv4", "ipv6" };
+	uint8_t af = conf_neighbor_af(&p->conf);
+	const char *why;
+	bool first = true;
+	int i;
+
+	fputs(",\"policy\":{", out);
+	for (i = 0; i < 2; i++) {
+		const struct conf_nbr_pol *np = &p->conf.pol[i];
+		uint16_t afi = i == 0 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+
+		if (!(af & (i == 0 ? CONF_AF_IPV4 : CONF_AF_IPV6)))
+			continue;
+		fprintf(out, "%s\"%s\":{", first ? "" : ",", fam[i]);
+		first = false;
+		json_name(out, "routeMapIn", np->rmap_in);
+		fputc(',', out);
+		json_name(out, "prefixListIn", np->plist_in);
+		fputc(',', out);
+		json_name(out, "routeMapOut", np->rmap_out);
+		fputc(',', out);
+		json_name(out, "prefixListOut", np->plist_out);
+		why = rde_held_back(p, afi, false);
+		fputs(",\"heldIn\":", out);
+		why ? show_json_str(out, why) : (void)fputs("null", out);
+		why = rde_held_back(p, afi, true);
+		fputs(",\"heldOut\":", out);
+		why ? show_json_str(out, why) : (void)fputs("null", out);
+		fputc('}', out);
+	}
+	fputc('}', out);
+}
+
+static void
+policy_text(struct peer *p, FILE *out)
+{
+	static const char *fam[2] = { "IPv4", "IPv6" };
+	uint8_t af = conf_neighbor_af(&p->conf);
+	const char *why;
+	int i, d;
+
+	for (i = 0; i < 2; i++) {
+		const struct conf_nbr_pol *np = &p->conf.pol[i];
+		uint16_t afi = i == 0 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+
+		if (!(af & (i == 0 ? CONF_AF_IPV4 : CONF_AF_IPV6)))
+			continue;
+		for (d = 0; d < 2; d++) {
+			const char *rm = d ? np->rmap_out : np->rmap_in;
+			const char *pl = d ? np->plist_out : np->plist_in;
+
+			fprintf(out, "  %s %s policy:", fam[i],
+			    d ? "outbound" : "inbound");
+			if (pl[0] != '\0')
+				fprintf(out, " prefix-list %s", pl);
+			if (rm[0] != '\0')
+				fprintf(out, " route-map %s", rm);
+			if (pl[0] == '\0' && rm[0] == '\0')
+				fputs(" none", out);
+			why = rde_held_back(p, afi, d == 1);
+			if (why != NULL)
+				fprintf(out, "; routes held back: %s", why);
+			fputc('\n', out);
+		}
 	}
 }
 
 static void
-neighbor_json(struct peer *p, FILE *out, time_t now)
+neighbor_json(struct peer *p, const struct counts *c, FILE *out, time_t now)
 {
-	const struct sess_nego *ng = &p->nego;
+	const struct conf_neighbor *n = &p->conf;
+	const struct peer_stats *st = &p->st;
 
 	fprintf(out,
 	    "\"%s\":{\"remoteAs\":%u,\"localAs\":%u,\"state\":", p->name,
-	    p->conf.remote_as,
-	    p->conf.local_as ? p->conf.local_as : p->d->conf->asn);
+	    n->remote_as, peer_local_as(p));
 	show_json_str(out, peer_state_text(p));
-	fprintf(out, ",\"description\":");
-	show_json_str(out, p->conf.description);
+	fprintf(out, ",\"link\":\"%s\",\"description\":",
+	    n->remote_as == our_as(p->d) ? "internal" : "external");
+	show_json_str(out, n->description);
+	/* Whether a key is set, never the key. */
 	fprintf(out,
-	    ",\"port\":%u,\"md5\":%s,\"passive\":%s,\"stateSeconds\":%ld,"
-	    "\"establishedTransitions\":%u,\"droppedTransitions\":%u,"
-	    "\"configuredHoldTime\":%u,\"configuredKeepalive\":%u",
-	    p->conf.port, p->conf.password[0] ? "true" : "false",
-	    p->conf.passive ? "true" : "false",
-	    p->st.last_change ? (long)(now - p->st.last_change) : 0L,
-	    p->st.established, p->st.dropped, conf_neighbor_holdtime(&p->conf),
-	    conf_neighbor_keepalive(&p->conf));
-	if (p->state == FSM_ESTABLISHED) {
-		struct in_addr id = { htonl(ng->peer_id) };
-		char idbuf[INET_ADDRSTRLEN];
-
-		fprintf(out,
-		    ",\"remoteRouterId\":\"%s\",\"holdTime\":%u,"
-		    "\"keepalive\":%u,\"fourOctetAs\":%s,"
-		    "\"extendedMessage\":%s,\"routeRefresh\":%s,"
-		    "\"enhancedRouteRefresh\":%s,\"ipv4Unicast\":%s,"
-		    "\"ipv6Unicast\":%s,\"addPathReceive\":%s,"
-		    "\"gracefulRestart\":%s",
-		    inet_ntop(AF_INET, &id, idbuf, sizeof(idbuf)), ng->holdtime,
-		    ng->keepalive, ng->as4 ? "true" : "false",
-		    ng->ext_message_tx ? "true" : "false",
-		    ng->route_refresh ? "true" : "false",
-		    ng->enhanced_rr ? "true" : "false",
-		    (ng->af & CONF_AF_IPV4) ? "true" : "false",
-		    (ng->af & CONF_AF_IPV6) ? "true" : "false",
-		    ng->addpath_rx ? "true" : "false",
-		    ng->gr ? "true" : "false");
-	}
+	    ",\"port\":%u,\"md5\":%s,\"passive\":%s,\"shutdown\":%s,"
+	    "\"shutdownMessage\":",
+	    n->port, jbool(n->password[0] != '\0'), jbool(n->passive),
+	    jbool(n->shutdown));
+	show_json_str(out, n->shutdown ? n->shutdown_msg : "");
+	json_uptime(p, out, now);
+	fprintf(out,
+	    ",\"establishedTransitions\":%u,\"droppedTransitions\":%u,"
+	    "\"configuredHoldTime\":%u,\"configuredKeepalive\":%u,"
+	    "\"connectRetryTime\":%u,\"advertisementInterval\":%u,"
+	    "\"softReconfigInbound\":%s",
+	    st->established, st->dropped, conf_neighbor_holdtime(n),
+	    conf_neighbor_keepalive(n), n->connect_retry, n->mrai,
+	    jbool(n->soft_reconfig));
+	if (p->state == FSM_ESTABLISHED)
+		nego_json(p, out);
 	fprintf(out,
 	    ",\"messages\":{\"openIn\":%" PRIu64 ",\"updateIn\":%" PRIu64
 	    ",\"notificationIn\":%" PRIu64 ",\"keepaliveIn\":%" PRIu64
 	    ",\"routeRefreshIn\":%" PRIu64 ",\"openOut\":%" PRIu64
 	    ",\"updateOut\":%" PRIu64 ",\"notificationOut\":%" PRIu64
 	    ",\"keepaliveOut\":%" PRIu64 ",\"routeRefreshOut\":%" PRIu64 "}",
-	    p->st.msg_in[BGP_MSG_OPEN], p->st.msg_in[BGP_MSG_UPDATE],
-	    p->st.msg_in[BGP_MSG_NOTIFICATION], p->st.msg_in[BGP_MSG_KEEPALIVE],
-	    p->st.msg_in[BGP_MSG_ROUTE_REFRESH], p->st.msg_out[BGP_MSG_OPEN],
-	    p->st.msg_out[BGP_MSG_UPDATE], p->st.msg_out[BGP_MSG_NOTIFICATION],
-	    p->st.msg_out[BGP_MSG_KEEPALIVE],
-	    p->st.msg_out[BGP_MSG_ROUTE_REFRESH]);
-	fprintf(out, ",\"updateErrors\":%" PRIu64, p->st.update_errors);
-	if (p->st.last_err_code) {
-		fprintf(out,
-		    ",\"lastNotification\":{\"code\":%u,\"subcode\":%u,"
-		    "\"sent\":%s}",
-		    p->st.last_err_code, p->st.last_err_subcode,
-		    p->st.last_err_sent ? "true" : "false");
-	}
+	    st->msg_in[BGP_MSG_OPEN], st->msg_in[BGP_MSG_UPDATE],
+	    st->msg_in[BGP_MSG_NOTIFICATION], st->msg_in[BGP_MSG_KEEPALIVE],
+	    st->msg_in[BGP_MSG_ROUTE_REFRESH], st->msg_out[BGP_MSG_OPEN],
+	    st->msg_out[BGP_MSG_UPDATE], st->msg_out[BGP_MSG_NOTIFICATION],
+	    st->msg_out[BGP_MSG_KEEPALIVE], st->msg_out[BGP_MSG_ROUTE_REFRESH]);
+	fprintf(out,
+	    ",\"updateErrors\":%" PRIu64 ",\"prefixesAnnounced\":%" PRIu64
+	    ",\"prefixesWithdrawn\":%" PRIu64 ",\"prefixesRefused\":%" PRIu64,
+	    st->update_errors, st->nlri_in, st->withdraw_in, st->nlri_refused);
+	fprintf(out, ",\"prefixesDenied\":%" PRIu64, st->nlri_denied);
+	json_prefix_counts(p, c, out);
+	max_prefix_json(p, out);
+	policy_json(p, out);
+	notification_json(p, out);
 	fprintf(out, ",\"lastReason\":");
-	show_json_str(out, p->st.last_reason);
+	show_json_str(out, st->last_reason);
 	fputc('}', out);
 }
 
 static void
-neighbor_text(struct peer *p, FILE *out, time_t now)
+notification_text(const struct peer *p, FILE *out)
+{
+	const struct peer_stats *st = &p->st;
+	const char *sub =
+	    wire_err_subcode_name(st->last_err_code, st->last_err_subcode);
+
+	if (st->last_err_code == 0)
+		return;
+	fprintf(out, "  Last NOTIFICATION %s: %u/%u (%s%s%s)\n",
+	    st->last_err_sent ? "sent" : "received", st->last_err_code,
+	    st->last_err_subcode, wire_err_code_name(st->last_err_code),
+	    *sub ? ", " : "", sub);
+	if (st->last_shutdown_msg[0] != '\0')
+		fprintf(out, "    Shutdown message: \"%s\"\n",
+		    st->last_shutdown_msg);
+}
+
+static void
+prefixes_text(struct peer *p, const struct counts *c, FILE *out)
+{
+	const struct conf_neighbor *n = &p->conf;
+	const struct peer_stats *st = &p->st;
+	size_t rcvd;
+
+	fprintf(out, "  Prefixes: %zu accepted", peer_accepted(p));
+	if (peer_received(p, &rcvd))
+		fprintf(out, ", %zu received (stored)", rcvd);
+	fprintf(out, ", %zu sent\n", c->sent[p->rib_id]);
+	fprintf(out,
+	    "  Prefixes announced %" PRIu64 ", withdrawn %" PRIu64
+	    ", refused on import %" PRIu64 ", UPDATE errors %" PRIu64 "\n",
+	    st->nlri_in, st->withdraw_in, st->nlri_refused, st->update_errors);
+	fprintf(out, "  Inbound soft reconfiguration %s\n",
+	    n->soft_reconfig ? "enabled" : "not enabled");
+	policy_text(p, out);
+	if (n->max_prefix == 0)
+		return;
+	fprintf(out, "  Maximum prefixes %u, warning at %u%%, ", n->max_prefix,
+	    n->max_prefix_warn);
+	if (n->max_prefix_warn_only)
+		fputs("warning only", out);
+	else if (n->max_prefix_restart)
+		fprintf(out, "restart after %u min", n->max_prefix_restart);
+	else
+		fputs("stays down until cleared", out);
+	fprintf(out, "%s\n",
+	    p->held_down         ? "; exceeded, held down"
+		: p->prefix_over ? "; exceeded"
+				 : "");
+}
+
+static void
+neighbor_text(struct peer *p, const struct counts *c, FILE *out, time_t now)
 {
 	const struct sess_nego *ng = &p->nego;
-	char dur[32];
+	const struct conf_neighbor *n = &p->conf;
+	char dur[32], idbuf[INET_ADDRSTRLEN];
 
 	fmt_duration(
 	    p->st.last_change ? now - p->st.last_change : 0, dur, sizeof(dur));
 	fprintf(out, "BGP neighbor is %s, remote AS %u, local AS %u, %s link\n",
-	    p->name, p->conf.remote_as,
-	    p->conf.local_as ? p->conf.local_as : p->d->conf->asn,
-	    p->conf.remote_as == p->d->conf->asn ? "internal" : "external");
-	if (p->conf.description[0])
-		fprintf(out, " Description: %s\n", p->conf.description);
+	    p->name, n->remote_as, peer_local_as(p),
+	    n->remote_as == our_as(p->d) ? "internal" : "external");
+	if (n->description[0])
+		fprintf(out, " Description: %s\n", n->description);
 	fprintf(out, "  BGP state = %s, for %s\n", peer_state_text(p), dur);
-	fprintf(out, "  TCP MD5 authentication %s; %s\n",
-	    p->conf.password[0] ? "on" : "off",
-	    p->conf.passive ? "passive (waits to be connected)"
-			    : "connects actively");
-	fprintf(out, "  Configured hold time %u s, keepalive %u s\n",
-	    conf_neighbor_holdtime(&p->conf),
-	    conf_neighbor_keepalive(&p->conf));
+	if (n->shutdown && n->shutdown_msg[0])
+		fprintf(out, "  Shut down by configuration: \"%s\"\n",
+		    n->shutdown_msg);
+	fprintf(out, "  Port %u; TCP MD5 authentication %s; %s\n", n->port,
+	    n->password[0] ? "on" : "off",
+	    n->passive ? "passive (waits to be connected)"
+		       : "connects actively");
+	fprintf(out,
+	    "  Configured hold time %u s, keepalive %u s, connect retry "
+	    "%u s, advertisement interval %u s\n",
+	    conf_neighbor_holdtime(n), conf_neighbor_keepalive(n),
+	    n->connect_retry, n->mrai);
 	if (p->state == FSM_ESTABLISHED) {
 		fprintf(out,
+		    "  Remote router ID %s\n"
 		    "  Negotiated hold time %u s, keepalive %u s\n"
-		    "  Capabilities: %s%s%s%s%s%s%s\n",
-		    ng->holdtime, ng->keepalive, ng->as4 ? "4-octet-AS " : "",
+		    "  Capabilities: %s%s%s%s%s%s%s%s\n",
+		    ipv4_str(ng->peer_id, idbuf), ng->holdtime, ng->keepalive,
+		    ng->as4 ? "4-octet-AS " : "",
 		    (ng->af & CONF_AF_IPV4) ? "IPv4-unicast " : "",
 		    (ng->af & CONF_AF_IPV6) ? "IPv6-unicast " : "",
 		    ng->route_refresh ? "route-refresh " : "",
 		    ng->enhanced_rr ? "enhanced-route-refresh " : "",
 		    ng->ext_message_tx ? "extended-message " : "",
+		    ng->addpath_rx ? "add-path(receive) " : "",
 		    ng->gr ? "graceful-restart" : "");
 	}
 	fprintf(out, "  Established %u times, dropped %u times\n",
@@ -249,6 +590,8 @@ neighbor_text(struct peer *p, FILE *out, time_t now)
 	    "sent: %" PRIu64 " (%" PRIu64 " updates)\n",
 	    sum(p->st.msg_in, NMSG), p->st.msg_in[BGP_MSG_UPDATE],
 	    sum(p->st.msg_out, NMSG), p->st.msg_out[BGP_MSG_UPDATE]);
+	prefixes_text(p, c, out);
+	notification_text(p, out);
 	if (p->st.last_reason[0])
 		fprintf(out, "  Last event: %s\n", p->st.last_reason);
 	fputc('\n', out);
@@ -258,12 +601,14 @@ int
 show_bgp_neighbors(
     struct bgpd *d, const struct conf_addr *addr, FILE *out, bool json)
 {
+	struct counts c;
 	struct peer *p;
 	time_t now = time(NULL);
 	bool first = true;
 
 	if (addr != NULL && bgpd_peer_find(d, addr) == NULL)
 		return -1;
+	count_sent(d, &c);
 	if (json)
 		fputc('{', out);
 	for (p = d->peers; p != NULL; p = p->next) {
@@ -272,9 +617,9 @@ show_bgp_neighbors(
 		if (json) {
 			if (!first)
 				fputc(',', out);
-			neighbor_json(p, out, now);
+			neighbor_json(p, &c, out, now);
 		} else
-			neighbor_text(p, out, now);
+			neighbor_text(p, &c, out, now);
 		first = false;
 	}
 	if (json)
@@ -282,15 +627,7 @@ show_bgp_neighbors(
 	return 0;
 }
 
-/* ---- routes ---- */
-
-struct route_walk {
-	struct bgpd *d;
-	FILE *out;
-	bool json;
-	bool first;
-	size_t n;
-};
+/* ---- attributes ---- */
 
 static const char *
 peer_name_by_id(struct bgpd *d, uint16_t id)
@@ -303,6 +640,17 @@ peer_name_by_id(struct bgpd *d, uint16_t id)
 		if (p->rib_id == id)
 			return p->name;
 	return "?";
+}
+
+static struct peer *
+peer_by_id(struct bgpd *d, uint16_t id)
+{
+	struct peer *p;
+
+	for (p = d->peers; p != NULL; p = p->next)
+		if (p->rib_id == id)
+			return p;
+	return NULL;
 }
 
 static void
@@ -334,92 +682,269 @@ origin_name(uint8_t o)
 				   : "incomplete";
 }
 
-static void
-route_json(struct route_walk *w, const struct rib_dest *d)
+static char
+origin_code(uint8_t o)
 {
-	const struct rib_path *p;
-	const struct rib_attrs *a;
-	char pfx[INET6_ADDRSTRLEN + 8], nh[INET6_ADDRSTRLEN], path[4096];
-	unsigned int i = 0, c;
-	const uint8_t *cm;
+	return o == BGP_ORIGIN_IGP ? 'i' : o == BGP_ORIGIN_EGP ? 'e' : '?';
+}
 
-	fmt_prefix(&d->pfx, pfx, sizeof(pfx));
-	fprintf(w->out, "%s\"%s\":[", w->first ? "" : ",", pfx);
-	w->first = false;
-	for (p = d->paths; p != NULL; p = p->next, i++) {
-		a = p->attrs;
-		fmt_nexthop(a, nh, sizeof(nh));
-		wire_aspath_format(
-		    rib_attrs_aspath(a), a->aspath_len, path, sizeof(path));
-		fprintf(w->out,
-		    "%s{\"best\":%s,\"multipath\":%s,\"valid\":%s,"
-		    "\"stale\":%s,\"peer\":\"%s\",\"nexthop\":\"%s\","
-		    "\"path\":\"%s\",\"origin\":\"%s\"",
-		    i ? "," : "", i == 0 && d->nbest > 0 ? "true" : "false",
-		    i > 0 && i < d->nbest ? "true" : "false",
-		    (p->flags & RIB_P_INELIGIBLE) ? "false" : "true",
-		    (p->flags & RIB_P_STALE) ? "true" : "false",
-		    peer_name_by_id(w->d, p->peer), nh, path,
-		    origin_name(a->origin));
-		if (a->flags & RIB_A_MED)
-			fprintf(w->out, ",\"med\":%u", a->med);
-		if (a->flags & RIB_A_LOCAL_PREF)
-			fprintf(w->out, ",\"localPref\":%u", a->local_pref);
-		if (p->path_id != 0)
-			fprintf(w->out, ",\"pathId\":%u", p->path_id);
-		fputs(",\"communities\":[", w->out);
-		cm = rib_attrs_comm(a);
-		for (c = 0; c + 4 <= a->comm_len; c += 4)
-			fprintf(w->out, "%s\"%u:%u\"", c ? "," : "",
-			    cm[c] << 8 | cm[c + 1], cm[c + 2] << 8 | cm[c + 3]);
-		fputs("]}", w->out);
+/* The AS path as text, in a buffer to free. */
+static char *
+aspath_str(const struct rib_attrs *a)
+{
+	/* Each 4-byte AS at most 10 digits, a blank and a bracket. */
+	size_t cap = (size_t)a->aspath_len * 4 + 16;
+	char *s = malloc(cap);
+
+	if (s == NULL)
+		abort();
+	wire_aspath_format(rib_attrs_aspath(a), a->aspath_len, s, cap);
+	return s;
+}
+
+/*
+ * An extended community (RFC 4360) as FRR writes it: RT:X:Y, SoO:X:Y
+ * for the two-octet AS, IPv4 and four-octet AS specific types (RFC
+ * 5668), else its 8 bytes in hex.
+ */
+static void
+fmt_ecomm(const uint8_t *e, char *buf, size_t len)
+{
+	uint8_t type = e[0] & 0x3f; /* without the IANA/transitive bits */
+	const char *sub = e[1] == 0x02 ? "RT" : e[1] == 0x03 ? "SoO" : NULL;
+	char a[INET_ADDRSTRLEN];
+
+	if (sub != NULL && type == 0x00)
+		snprintf(buf, len, "%s:%u:%u", sub, get16(e + 2), get32(e + 4));
+	else if (sub != NULL && type == 0x01)
+		snprintf(buf, len, "%s:%s:%u", sub, ipv4_str(get32(e + 2), a),
+		    get16(e + 6));
+	else if (sub != NULL && type == 0x02)
+		snprintf(buf, len, "%s:%u:%u", sub, get32(e + 2), get16(e + 6));
+	else
+		snprintf(buf, len, "0x%02x%02x%02x%02x%02x%02x%02x%02x", e[0],
+		    e[1], e[2], e[3], e[4], e[5], e[6], e[7]);
+}
+
+/* The lists of an attribute set, each item formatted by kind. */
+enum list_kind { L_COMM, L_LCOMM, L_ECOMM, L_CLUSTER };
+
+static void
+list_item(const struct rib_attrs *a, enum list_kind k, size_t i, char *buf,
+    size_t len)
+{
+	const uint8_t *p;
+
+	switch (k) {
+	case L_COMM:
+		p = rib_attrs_comm(a) + i * 4;
+		snprintf(buf, len, "%u:%u", get16(p), get16(p + 2));
+		break;
+	case L_LCOMM:
+		p = rib_attrs_lcomm(a) + i * 12;
+		snprintf(
+		    buf, len, "%u:%u:%u", get32(p), get32(p + 4), get32(p + 8));
+		break;
+	case L_ECOMM:
+		fmt_ecomm(rib_attrs_ecomm(a) + i * 8, buf, len);
+		break;
+	case L_CLUSTER:
+		ipv4_str(get32(rib_attrs_cluster(a) + i * 4), buf);
+		break;
 	}
-	fputc(']', w->out);
+}
+
+static size_t
+list_len(const struct rib_attrs *a, enum list_kind k)
+{
+	switch (k) {
+	case L_COMM:
+		return a->comm_len / 4;
+	case L_LCOMM:
+		return a->lcomm_len / 12;
+	case L_ECOMM:
+		return a->ecomm_len / 8;
+	case L_CLUSTER:
+		return a->cluster_len / 4;
+	}
+	return 0;
 }
 
 static void
-route_text(struct route_walk *w, const struct rib_dest *d)
+list_json(
+    FILE *out, const char *key, const struct rib_attrs *a, enum list_kind k)
 {
-	const struct rib_path *p;
-	const struct rib_attrs *a;
-	char pfx[INET6_ADDRSTRLEN + 8], nh[INET6_ADDRSTRLEN], path[4096];
-	char med[16], lp[16];
-	unsigned int i = 0;
+	char buf[64];
+	size_t i, n = list_len(a, k);
 
-	fmt_prefix(&d->pfx, pfx, sizeof(pfx));
-	for (p = d->paths; p != NULL; p = p->next, i++) {
-		a = p->attrs;
-		fmt_nexthop(a, nh, sizeof(nh));
-		wire_aspath_format(
-		    rib_attrs_aspath(a), a->aspath_len, path, sizeof(path));
+	fprintf(out, ",\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		list_item(a, k, i, buf, sizeof(buf));
+		fprintf(out, "%s\"%s\"", i ? "," : "", buf);
+	}
+	fputc(']', out);
+}
+
+static void
+list_text(
+    FILE *out, const char *label, const struct rib_attrs *a, enum list_kind k)
+{
+	char buf[64];
+	size_t i, n = list_len(a, k);
+
+	if (n == 0)
+		return;
+	fprintf(out, "      %s:", label);
+	for (i = 0; i < n; i++) {
+		list_item(a, k, i, buf, sizeof(buf));
+		fprintf(out, " %s", buf);
+	}
+	fputc('\n', out);
+}
+
+/* The attributes' keys of a path object, after its first key. */
+static void
+attrs_json(FILE *out, const struct rib_attrs *a)
+{
+	char nh[INET6_ADDRSTRLEN], buf[INET_ADDRSTRLEN];
+	char *path = aspath_str(a);
+
+	fmt_nexthop(a, nh, sizeof(nh));
+	fprintf(out, ",\"nexthop\":\"%s\"", nh);
+	if (a->nh_len == 32 &&
+	    inet_ntop(AF_INET6, a->nexthop + 16, nh, sizeof(nh)) != NULL)
+		fprintf(out, ",\"nexthopLocal\":\"%s\"", nh);
+	fprintf(out, ",\"path\":\"%s\",\"origin\":\"%s\"", path,
+	    origin_name(a->origin));
+	free(path);
+	if (a->flags & RIB_A_MED)
+		fprintf(out, ",\"med\":%u", a->med);
+	if (a->flags & RIB_A_LOCAL_PREF)
+		fprintf(out, ",\"localPref\":%u", a->local_pref);
+	list_json(out, "communities", a, L_COMM);
+	list_json(out, "largeCommunities", a, L_LCOMM);
+	list_json(out, "extCommunities", a, L_ECOMM);
+	if (a->flags & RIB_A_ORIGINATOR)
+		fprintf(out, ",\"originatorId\":\"%s\"",
+		    ipv4_str(a->originator_id, buf));
+	list_json(out, "clusterList", a, L_CLUSTER);
+	fprintf(out, ",\"atomicAggregate\":%s",
+	    jbool(a->flags & RIB_A_ATOMIC_AGGR));
+	if (a->flags & RIB_A_AGGREGATOR)
+		fprintf(out, ",\"aggregator\":{\"as\":%u,\"address\":\"%s\"}",
+		    a->aggr_as, ipv4_str(a->aggr_addr, buf));
+}
+
+/* Best, multipath and the other flags of the i-th path of d. */
+static void
+path_json(struct bgpd *bd, FILE *out, const struct rib_dest *d,
+    const struct rib_path *p, unsigned i)
+{
+	struct peer *src = peer_by_id(bd, p->peer);
+	char idbuf[INET_ADDRSTRLEN];
+
+	fprintf(out,
+	    "{\"best\":%s,\"multipath\":%s,\"valid\":%s,\"ineligible\":%s,"
+	    "\"stale\":%s,\"peer\":",
+	    jbool(i == 0 && d->nbest > 0), jbool(i > 0 && i < d->nbest),
+	    jbool(!(p->flags & RIB_P_INELIGIBLE)),
+	    jbool(p->flags & RIB_P_INELIGIBLE), jbool(p->flags & RIB_P_STALE));
+	show_json_str(out, peer_name_by_id(bd, p->peer));
+	if (src != NULL) {
+		fprintf(out, ",\"peerAs\":%u,\"peerRouterId\":\"%s\"",
+		    src->conf.remote_as, ipv4_str(src->nego.peer_id, idbuf));
+		fprintf(out, ",\"peerType\":\"%s\"",
+		    src->conf.remote_as == our_as(bd) ? "internal"
+						      : "external");
+	} else
+		fputs(",\"peerType\":\"local\"", out);
+	if (p->path_id != 0)
+		fprintf(out, ",\"pathId\":%u", p->path_id);
+	attrs_json(out, p->attrs);
+	fputc('}', out);
+}
+
+/* One line of a table: status, prefix, next hop, MED, LOCAL_PREF, path. */
+static void
+row_text(FILE *out, char status, char best, const char *pfx,
+    const struct rib_attrs *a)
+{
+	char nh[INET6_ADDRSTRLEN], med[16] = "", lp[16] = "";
+	char *path = aspath_str(a);
+
+	fmt_nexthop(a, nh, sizeof(nh));
+	if (a->flags & RIB_A_MED)
 		snprintf(med, sizeof(med), "%u", a->med);
+	if (a->flags & RIB_A_LOCAL_PREF)
 		snprintf(lp, sizeof(lp), "%u", a->local_pref);
-		fprintf(w->out, "%c%c %-20s %-16s %10s %6s %s%s%c\n",
-		    (p->flags & RIB_P_INELIGIBLE)  ? ' '
-			: (p->flags & RIB_P_STALE) ? 'S'
-						   : '*',
-		    i == 0 && d->nbest > 0 ? '>'
-			: i < d->nbest     ? '='
-					   : ' ',
-		    i == 0 ? pfx : "", nh, (a->flags & RIB_A_MED) ? med : "",
-		    (a->flags & RIB_A_LOCAL_PREF) ? lp : "", path,
-		    a->aspath_len ? " " : "",
-		    a->origin == BGP_ORIGIN_IGP       ? 'i'
-			: a->origin == BGP_ORIGIN_EGP ? 'e'
-						      : '?');
-		w->n++;
-	}
+	fprintf(out, "%c%c %-20s %-16s %10s %6s %s%s%c\n", status, best, pfx,
+	    nh, med, lp, path, a->aspath_len ? " " : "",
+	    origin_code(a->origin));
+	free(path);
 }
+
+static char
+path_status(const struct rib_path *p)
+{
+	return (p->flags & RIB_P_INELIGIBLE) ? ' '
+	    : (p->flags & RIB_P_STALE)       ? 'S'
+					     : '*';
+}
+
+static char
+path_best(const struct rib_dest *d, unsigned i)
+{
+	return i == 0 && d->nbest > 0 ? '>' : i < d->nbest ? '=' : ' ';
+}
+
+static void
+table_header(struct bgpd *d, FILE *out)
+{
+	char idbuf[INET_ADDRSTRLEN];
+
+	fprintf(out, "BGP table, local router ID %s, local AS %u\n",
+	    ipv4_str(d->router_id, idbuf), our_as(d));
+	fprintf(out,
+	    "Status codes: * valid, > best, = multipath, S stale\n"
+	    "Origin codes: i IGP, e EGP, ? incomplete\n\n");
+	fprintf(out, "   %-20s %-16s %10s %6s %s\n", "Network", "Next Hop",
+	    "Metric", "LocPrf", "Path");
+}
+
+/* ---- show bgp ipv4|ipv6 unicast ---- */
+
+struct route_walk {
+	struct bgpd *d;
+	FILE *out;
+	bool json;
+	bool first;
+	size_t n;
+};
 
 static void
 route_cb(void *arg, const struct rib_dest *d)
 {
 	struct route_walk *w = arg;
+	char pfx[INET6_ADDRSTRLEN + 8];
+	const struct rib_path *p;
+	unsigned int i = 0;
 
+	fmt_prefix(&d->pfx, pfx, sizeof(pfx));
 	if (w->json)
-		route_json(w, d);
-	else
-		route_text(w, d);
+		fprintf(w->out, "%s\"%s\":[", w->first ? "" : ",", pfx);
+	w->first = false;
+	for (p = d->paths; p != NULL; p = p->next, i++) {
+		if (w->json) {
+			if (i > 0)
+				fputc(',', w->out);
+			path_json(w->d, w->out, d, p, i);
+		} else
+			row_text(w->out, path_status(p), path_best(d, i),
+			    i == 0 ? pfx : "", p->attrs);
+		w->n++;
+	}
+	if (w->json)
+		fputc(']', w->out);
 }
 
 void
@@ -430,28 +955,349 @@ show_bgp_routes(struct bgpd *d, uint16_t afi, FILE *out, bool json)
 
 	if (json) {
 		fprintf(out, "{\"routerId\":\"%s\",\"as\":%u,\"routes\":{",
-		    router_id_str(d, idbuf), d->conf ? d->conf->asn : 0);
-		rib_walk(d->rib, afi, route_cb, &w);
+		    ipv4_str(d->router_id, idbuf), our_as(d));
+		if (d->rib != NULL)
+			rib_walk(d->rib, afi, route_cb, &w);
 		fputs("}}\n", out);
 		return;
 	}
-	fprintf(out, "BGP table, local router ID %s, local AS %u\n",
-	    router_id_str(d, idbuf), d->conf ? d->conf->asn : 0);
-	fprintf(out,
-	    "Status codes: * valid, > best, = multipath, "
-	    "S stale\n\n");
-	fprintf(out, "   %-20s %-16s %10s %6s %s\n", "Network", "Next Hop",
-	    "Metric", "LocPrf", "Path");
-	rib_walk(d->rib, afi, route_cb, &w);
+	table_header(d, out);
+	if (d->rib != NULL)
+		rib_walk(d->rib, afi, route_cb, &w);
 	fprintf(out, "\nDisplayed %zu paths\n", w.n);
 }
+
+/* ---- show bgp ipv4|ipv6 unicast PREFIX ---- */
+
+/* Cuts p to its first len bits. */
+static void
+mask(struct rib_prefix *p, unsigned len)
+{
+	unsigned i;
+
+	p->len = (uint8_t)len;
+	for (i = 0; i < sizeof(p->addr); i++) {
+		if (i * 8 >= len)
+			p->addr[i] = 0;
+		else if (i * 8 + 8 > len)
+			p->addr[i] &= (uint8_t)(0xff00u >> (len - i * 8));
+	}
+}
+
+bool
+show_prefix_parse(
+    const char *s, uint16_t afi, struct rib_prefix *pfx, bool *exact)
+{
+	char a[INET6_ADDRSTRLEN + 1], *end;
+	const char *slash = strchr(s, '/');
+	unsigned max = afi == BGP_AFI_IPV6 ? 128 : 32;
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long len = max;
+
+	memset(pfx, 0, sizeof(*pfx));
+	if (n == 0 || n >= sizeof(a))
+		return false;
+	memcpy(a, s, n);
+	a[n] = '\0';
+	if (inet_pton(afi == BGP_AFI_IPV6 ? AF_INET6 : AF_INET, a, pfx->addr) !=
+	    1)
+		return false;
+	if (slash != NULL) {
+		if (slash[1] < '0' || slash[1] > '9')
+			return false;
+		len = strtoul(slash + 1, &end, 10);
+		if (*end != '\0' || len > max)
+			return false;
+	}
+	pfx->afi = (uint8_t)afi;
+	mask(pfx, (unsigned)len);
+	*exact = slash != NULL;
+	return true;
+}
+
+static struct rib_dest *
+lookup(const struct rib *rib, const struct rib_prefix *pfx, bool exact)
+{
+	struct rib_prefix q = *pfx;
+	struct rib_dest *d;
+	int len;
+
+	for (len = pfx->len; len >= 0; len--) {
+		mask(&q, (unsigned)len);
+		d = rib_lookup(rib, &q);
+		if (d != NULL && d->paths != NULL)
+			return d;
+		if (exact)
+			break;
+	}
+	return NULL;
+}
+
+static void
+prefix_json(struct bgpd *bd, const struct rib_dest *d, FILE *out)
+{
+	char pfx[INET6_ADDRSTRLEN + 8];
+	const struct rib_path *p;
+	unsigned i = 0, n = 0;
+	bool first = true;
+	struct peer *q;
+
+	for (p = d->paths; p != NULL; p = p->next)
+		n++;
+	fmt_prefix(&d->pfx, pfx, sizeof(pfx));
+	fprintf(out,
+	    "{\"prefix\":\"%s\",\"pathCount\":%u,\"multipathCount\":%u,"
+	    "\"advertisedTo\":[",
+	    pfx, n, d->nbest > 1 ? d->nbest : 0);
+	for (q = bd->peers; q != NULL; q = q->next)
+		if (d->adv & ((uint64_t)1 << q->rib_id)) {
+			fprintf(out, "%s\"%s\"", first ? "" : ",", q->name);
+			first = false;
+		}
+	fputs("],\"paths\":[", out);
+	for (p = d->paths; p != NULL; p = p->next, i++) {
+		if (i > 0)
+			fputc(',', out);
+		path_json(bd, out, d, p, i);
+	}
+	fputs("]}\n", out);
+}
+
+static void
+path_detail_text(struct bgpd *bd, FILE *out, const struct rib_dest *d,
+    const struct rib_path *p, unsigned i)
+{
+	const struct rib_attrs *a = p->attrs;
+	struct peer *src = peer_by_id(bd, p->peer);
+	char nh[INET6_ADDRSTRLEN], idbuf[INET_ADDRSTRLEN];
+	char *path = aspath_str(a);
+
+	fmt_nexthop(a, nh, sizeof(nh));
+	fprintf(out, "  Path #%u%s\n    %s\n", i + 1,
+	    i == 0 && d->nbest > 0 ? ": best"
+		: i < d->nbest     ? ": multipath"
+				   : "",
+	    a->aspath_len ? path : "Local");
+	free(path);
+	if (src != NULL)
+		fprintf(out, "      %s from %s (%s)\n", nh, src->name,
+		    ipv4_str(src->nego.peer_id, idbuf));
+	else
+		fprintf(out, "      %s from local\n", nh);
+	fprintf(out, "      Origin %s", origin_name(a->origin));
+	if (a->flags & RIB_A_MED)
+		fprintf(out, ", metric %u", a->med);
+	if (a->flags & RIB_A_LOCAL_PREF)
+		fprintf(out, ", localpref %u", a->local_pref);
+	fprintf(out, ", %s, %s%s%s\n",
+	    (p->flags & RIB_P_INELIGIBLE) ? "ineligible (next hop not usable)"
+					  : "valid",
+	    src == NULL                             ? "local"
+		: src->conf.remote_as == our_as(bd) ? "internal"
+						    : "external",
+	    (p->flags & RIB_P_STALE) ? ", stale" : "",
+	    i == 0 && d->nbest > 0 ? ", best"
+		: i < d->nbest     ? ", multipath"
+				   : "");
+	if (p->path_id != 0)
+		fprintf(out, "      Path identifier %u\n", p->path_id);
+	list_text(out, "Community", a, L_COMM);
+	list_text(out, "Large Community", a, L_LCOMM);
+	list_text(out, "Extended Community", a, L_ECOMM);
+	if (a->flags & RIB_A_ORIGINATOR)
+		fprintf(out, "      Originator: %s\n",
+		    ipv4_str(a->originator_id, idbuf));
+	list_text(out, "Cluster list", a, L_CLUSTER);
+	if (a->flags & RIB_A_ATOMIC_AGGR)
+		fputs("      Atomic aggregate\n", out);
+	if (a->flags & RIB_A_AGGREGATOR)
+		fprintf(out, "      Aggregated by %u %s\n", a->aggr_as,
+		    ipv4_str(a->aggr_addr, idbuf));
+}
+
+int
+show_bgp_prefix(struct bgpd *bd, const struct rib_prefix *pfx, bool exact,
+    FILE *out, bool json)
+{
+	const struct rib_dest *d;
+	const struct rib_path *p;
+	char buf[INET6_ADDRSTRLEN + 8];
+	unsigned i = 0, n = 0;
+	bool first = true;
+	struct peer *q;
+
+	if (bd->rib == NULL || (d = lookup(bd->rib, pfx, exact)) == NULL)
+		return -1;
+	if (json) {
+		prefix_json(bd, d, out);
+		return 0;
+	}
+	for (p = d->paths; p != NULL; p = p->next)
+		n++;
+	fmt_prefix(&d->pfx, buf, sizeof(buf));
+	fprintf(out, "BGP routing table entry for %s\n", buf);
+	if (d->nbest > 0)
+		fprintf(out, "Paths: (%u available, best #1%s)\n", n,
+		    d->nbest > 1 ? ", multipath" : "");
+	else
+		fprintf(out, "Paths: (%u available, no best path)\n", n);
+	fputs("  Advertised to:", out);
+	for (q = bd->peers; q != NULL; q = q->next)
+		if (d->adv & ((uint64_t)1 << q->rib_id)) {
+			fprintf(out, " %s", q->name);
+			first = false;
+		}
+	fputs(first ? " no neighbor\n" : "\n", out);
+	for (p = d->paths; p != NULL; p = p->next, i++)
+		path_detail_text(bd, out, d, p, i);
+	return 0;
+}
+
+/* ---- show bgp neighbors X received-routes|routes|advertised-routes ---- */
+
+struct nbr_walk {
+	struct bgpd *d;
+	struct peer *p;
+	enum show_nbr_routes kind;
+	FILE *out;
+	bool json;
+	bool first;
+	size_t n;
+};
+
+static void
+nbr_prefix_open(struct nbr_walk *w, const char *pfx)
+{
+	if (w->json)
+		fprintf(w->out, "%s\"%s\":[", w->first ? "" : ",", pfx);
+	w->first = false;
+	w->n++;
+}
+
+/* Ours as the export path gives them to the peer now. */
+static void
+nbr_advertised(struct nbr_walk *w, const struct rib_dest *d, const char *pfx)
+{
+	uint64_t bit = (uint64_t)1 << w->p->rib_id;
+	struct rib_attrs *a;
+
+	if (!(d->adv & bit))
+		return;
+	a = rib_out_attrs(w->d->rib, w->p->rib_id, d);
+	nbr_prefix_open(w, pfx);
+	if (w->json) {
+		fprintf(w->out, "{\"pending\":%s,\"withdrawPending\":%s",
+		    jbool((d->dirty & bit) || a == NULL), jbool(a == NULL));
+		if (a != NULL)
+			attrs_json(w->out, a);
+		fputs("}]", w->out);
+	} else if (a != NULL)
+		row_text(w->out, '*', (d->dirty & bit) ? 'p' : '>', pfx, a);
+	else
+		fprintf(w->out, "*w %-20s (withdrawal pending)\n", pfx);
+	if (a != NULL)
+		rib_attrs_unref(w->d->rib, a);
+}
+
+static void
+nbr_cb(void *arg, const struct rib_dest *d)
+{
+	struct nbr_walk *w = arg;
+	char pfx[INET6_ADDRSTRLEN + 8];
+	const struct rib_path *p;
+	unsigned i = 0;
+	bool open = false;
+
+	fmt_prefix(&d->pfx, pfx, sizeof(pfx));
+	if (w->kind == SHOW_ADVERTISED) {
+		nbr_advertised(w, d, pfx);
+		return;
+	}
+	for (p = d->paths; p != NULL; p = p->next, i++) {
+		if (p->peer != w->p->rib_id)
+			continue;
+		if (!open)
+			nbr_prefix_open(w, pfx);
+		else if (w->json)
+			fputc(',', w->out);
+		if (w->json && w->kind == SHOW_ACCEPTED)
+			path_json(w->d, w->out, d, p, i);
+		else if (w->json) {
+			/* As received: no decision was made on them. */
+			fprintf(w->out, "{\"pathId\":%u", p->path_id);
+			attrs_json(w->out, p->attrs);
+			fputc('}', w->out);
+		} else if (w->kind == SHOW_ACCEPTED)
+			row_text(w->out, path_status(p), path_best(d, i),
+			    open ? "" : pfx, p->attrs);
+		else
+			row_text(w->out, '*', ' ', open ? "" : pfx, p->attrs);
+		open = true;
+	}
+	if (open && w->json)
+		fputc(']', w->out);
+}
+
+static const char *const nbr_kind_name[] = {
+	[SHOW_RECEIVED] = "received-routes",
+	[SHOW_ACCEPTED] = "routes",
+	[SHOW_ADVERTISED] = "advertised-routes",
+};
+
+int
+show_bgp_neighbor_routes(struct bgpd *d, const struct conf_addr *addr,
+    enum show_nbr_routes kind, FILE *out, bool json, char *err, size_t errlen)
+{
+	struct nbr_walk w = { d, NULL, kind, out, json, true, 0 };
+	const struct rib *rib = d->rib;
+	char idbuf[INET_ADDRSTRLEN];
+
+	if ((w.p = bgpd_peer_find(d, addr)) == NULL) {
+		snprintf(err, errlen, "no neighbor %s",
+		    conf_addr_str(addr, idbuf, sizeof(idbuf)));
+		return -1;
+	}
+	if (kind == SHOW_RECEIVED) {
+		rib = rde_adj_rib_in(d);
+		if (!w.p->conf.soft_reconfig || rib == NULL) {
+			snprintf(err, errlen,
+			    "neighbor %s: inbound soft reconfiguration not "
+			    "enabled: routes are not kept as received (`neighbor "
+			    "%s soft-reconfiguration inbound`; `routes` shows "
+			    "those accepted)",
+			    w.p->name, w.p->name);
+			return -1;
+		}
+	}
+	if (json)
+		fprintf(out,
+		    "{\"neighbor\":\"%s\",\"routeType\":\"%s\","
+		    "\"routes\":{",
+		    w.p->name, nbr_kind_name[kind]);
+	else
+		table_header(d, out);
+	if (rib != NULL) {
+		rib_walk(rib, BGP_AFI_IPV4, nbr_cb, &w);
+		rib_walk(rib, BGP_AFI_IPV6, nbr_cb, &w);
+	}
+	if (json)
+		fprintf(out, "},\"totalPrefixes\":%zu}\n", w.n);
+	else
+		fprintf(out, "\nTotal number of prefixes %zu (%s of %s)\n", w.n,
+		    nbr_kind_name[kind], w.p->name);
+	return 0;
+}
+
+/* ---- show bgp memory ---- */
 
 void
 show_bgp_memory(struct bgpd *d, FILE *out, bool json)
 {
 	struct rib_stats st;
 
-	rib_stats(d->rib, &st);
+	memset(&st, 0, sizeof(st));
+	if (d->rib != NULL)
+		rib_stats(d->rib, &st);
 	if (json) {
 		fprintf(out,
 		    "{\"ipv4Prefixes\":%zu,\"ipv6Prefixes\":%zu,\"paths\":%zu,"

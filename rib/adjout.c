@@ -98,6 +98,10 @@ cache_clear(struct rib *r, struct rib_out *o)
 	free(o->cache);
 	o->cache = NULL;
 	o->ncache = o->cache_used = 0;
+	assert(o->nhold == 0);
+	free(o->hold);
+	o->hold = NULL;
+	o->caphold = 0;
 }
 
 /*
@@ -307,6 +311,26 @@ export_dest(struct rib *r, uint16_t peer, const struct rib_dest *d)
 		return NULL;
 	if (p->peer == peer)
 		return NULL;
+	if (r->peer[peer].export_per_prefix) {
+		/* Not cached: held until the chunk is packed. */
+		out = export_rules(r, peer, d, p);
+		if (out != NULL && r->hooks.export_ok != NULL) {
+			pol = r->hooks.export_ok(r->hooks.arg, peer, d, out);
+			rib_attrs_unref(r, out);
+			out = pol;
+		}
+		if (out == NULL)
+			return NULL;
+		if (o->nhold == o->caphold) {
+			o->caphold = o->caphold ? o->caphold * 2 : 256;
+			o->hold = realloc(
+			    o->hold, o->caphold * sizeof(*o->hold));
+			if (o->hold == NULL)
+				abort();
+		}
+		o->hold[o->nhold++] = out;
+		return out;
+	}
 	if ((o->cache_used + 1) * 2 > o->ncache)
 		cache_grow(o);
 	i = cache_slot(o, p->attrs, p->peer, d->pfx.afi);
@@ -701,6 +725,8 @@ rib_out_flush(struct rib *r, uint16_t peer, size_t max,
 			pack_group(
 			    &pk, r->fent[i].d->pfx.afi, r->fent + i, j - i);
 		}
+		while (o->nhold > 0)
+			rib_attrs_unref(r, o->hold[--o->nhold]);
 		/* What was not sent stays queued, at the head. */
 		keep = o->qhead + n;
 		for (i = o->qhead + n; i > o->qhead; i--) {
@@ -725,4 +751,26 @@ rib_out_flush(struct rib *r, uint16_t peer, size_t max,
 			send_eor(&pk);
 	}
 	return !rib_out_pending(r, peer);
+}
+
+/*
+ * What the export path gives peer for d now: its rules above, then the
+ * daemon's policy, without the cache (for `show ... advertised-routes`).
+ */
+struct rib_attrs *
+rib_out_attrs(struct rib *r, uint16_t peer, const struct rib_dest *d)
+{
+	struct rib_path best = { .attrs = d->best, .peer = d->best_peer };
+	struct rib_attrs *out, *pol;
+
+	assert(peer > 0 && peer < RIB_MAX_PEERS);
+	if (d->best == NULL || !af_ok(r, peer, d) || best.peer == peer)
+		return NULL;
+	out = export_rules(r, peer, d, &best);
+	if (out != NULL && r->hooks.export_ok != NULL) {
+		pol = r->hooks.export_ok(r->hooks.arg, peer, d, out);
+		rib_attrs_unref(r, out);
+		out = pol;
+	}
+	return out;
 }

@@ -194,6 +194,8 @@ rib_attrs_intern(struct rib *r, const struct rib_attrs_key *k)
 	memset(a, 0, sizeof(*a));
 	a->hash = h;
 	a->refcnt = 1;
+	a->nh_epoch = 0; /* the RIB's epochs start at 1: not known yet */
+	a->nh_ok = false;
 	a->flags = k->flags;
 	a->origin = k->origin;
 	a->nh_len = k->nh_len;

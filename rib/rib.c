@@ -35,6 +35,7 @@ rib_new(const struct rib_config *conf, const struct rib_hooks *hooks)
 	slab_init(&r->dest_slab, sizeof(struct rib_dest), 8192);
 	slab_init(&r->path_slab, sizeof(struct rib_path), 8192);
 	r->peer_known[RIB_PEER_LOCAL] = true;
+	r->nh_epoch = 1;
 	r->obuf = malloc(BGP_MAX_MSG_EXT);
 	r->abuf = malloc(2 * 65536 + 16);
 	r->ubuf = malloc(65536);
@@ -148,13 +149,17 @@ dest_get(struct rib *r, const struct rib_prefix *pfx)
 	return d;
 }
 
+/* Asked once per attribute set and epoch, not once per route. */
 static uint16_t
-path_flags(struct rib *r, const struct rib_attrs *a)
+path_flags(struct rib *r, struct rib_attrs *a)
 {
-	if (r->hooks.nexthop_ok != NULL &&
-	    !r->hooks.nexthop_ok(r->hooks.arg, a))
-		return RIB_P_INELIGIBLE;
-	return 0;
+	if (r->hooks.nexthop_ok == NULL)
+		return 0;
+	if (a->nh_epoch != r->nh_epoch) {
+		a->nh_ok = r->hooks.nexthop_ok(r->hooks.arg, a);
+		a->nh_epoch = r->nh_epoch;
+	}
+	return a->nh_ok ? 0 : RIB_P_INELIGIBLE;
 }
 
 /* The peer's path to d gets attrs (a reference is taken). */
@@ -406,6 +411,37 @@ size_t
 rib_peer_count(const struct rib *r, uint16_t peer, int afidx)
 {
 	return r->peer_routes[peer][afidx];
+}
+
+void
+rib_nexthops_changed(struct rib *r)
+{
+	struct rib_dest *d;
+	struct rib_path *p;
+	uint16_t f;
+	size_t i, t;
+	bool changed;
+
+	if (r->hooks.nexthop_ok == NULL)
+		return;
+	r->nh_epoch++;
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < r->tab[t].nslot; i++) {
+			if ((d = r->tab[t].slot[i]) == NULL)
+				continue;
+			changed = false;
+			for (p = d->paths; p != NULL; p = p->next) {
+				f = path_flags(r, p->attrs);
+				if ((p->flags & RIB_P_INELIGIBLE) == f)
+					continue;
+				p->flags = (uint16_t)((p->flags &
+							  ~RIB_P_INELIGIBLE) |
+				    f);
+				changed = true;
+			}
+			if (changed)
+				rib_dest_changed(r, d);
+		}
 }
 
 void

@@ -44,6 +44,9 @@ struct rib_out {
 	struct out_cache_ent *cache;
 	size_t ncache;
 	size_t cache_used;
+	/* export_per_prefix: results of the chunk being packed */
+	struct rib_attrs **hold;
+	size_t nhold, caphold;
 };
 
 struct out_cache_ent {
@@ -55,6 +58,7 @@ struct out_cache_ent {
 
 struct rib {
 	struct rib_config conf;
+	uint32_t nh_epoch; /* see rib_attrs.nh_epoch */
 	struct rib_hooks hooks;
 	struct rib_peer_info peer[RIB_MAX_PEERS];
 	bool peer_known[RIB_MAX_PEERS];

@@ -13,12 +13,13 @@ set -eu
 cd "$(dirname "$0")/.."
 
 pkgs="build-essential autoconf automake libtool pkg-config libev-dev
-libssl-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev"
+libssl-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
+libedit-dev"
 for arg in "$@"; do
 	case "$arg" in
 	--test)
 		pkgs="$pkgs clang libclang-rt-14-dev clang-format iproute2 jq
-nftables procps psmisc" ;;
+nftables procps psmisc python3 util-linux groff-base" ;;
 	--peers)
 		pkgs="$pkgs bird2 frr gobgpd openbgpd exabgp" ;;
 	*)

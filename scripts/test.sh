@@ -4,7 +4,9 @@
 #   2. the unit suites again under AddressSanitizer + UBSan (clang);
 #   3. every libFuzzer target for a bounded time (FUZZ_SECONDS each);
 #   4. the formatting check against .clang-format;
-#   5. the interop tests, which start real peers in network namespaces.
+#   5. the interop tests, which start real peers in network namespaces;
+#   6. make distcheck (the tarball builds, passes its tests, installs and
+#      uninstalls cleanly), and what make install puts where.
 # Ends with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -58,11 +60,44 @@ format() {
 
 interop() {
 	rc=0
-	for t in tests/interop/harness_selftest.sh tests/interop/session_*.sh \
-	    tests/interop/routes.sh; do
+	for t in tests/interop/*.sh; do
+		[ "$t" = tests/interop/lib.sh ] && continue
 		echo "-- $t"
 		DXT_STRICT=1 "$t" || rc=1
 	done
+	return $rc
+}
+
+# What `make install` puts where (into a scratch DESTDIR), then distcheck.
+distcheck() {
+	d=$root/build/destdir
+	rm -rf "$d"
+	make -C build/default install DESTDIR="$d" >build/install.log 2>&1 ||
+	    { tail -n 20 build/install.log; return 1; }
+	rc=0
+	for f in sbin/dxbgpd bin/dxsh share/man/man8/dxbgpd.8 \
+	    share/man/man5/dxbgpd.conf.5 share/man/man1/dxsh.1 \
+	    share/doc/dxbgp/examples/dxbgpd.conf etc/dxbgp/dxbgpd.conf; do
+		[ -e "$d/usr/local/$f" ] || { echo "not installed: $f"; rc=1; }
+	done
+	unit=$(find "$d" -name dxbgpd.service)
+	[ -n "$unit" ] || { echo "not installed: dxbgpd.service"; rc=1; }
+	grep -q '^ExecStart=/usr/local/sbin/dxbgpd -d ' "$unit" ||
+	    { echo "dxbgpd.service: wrong ExecStart"; rc=1; }
+	[ "$(stat -c %a "$d/usr/local/etc/dxbgp/dxbgpd.conf")" = 600 ] ||
+	    { echo "etc/dxbgp/dxbgpd.conf is not mode 600"; rc=1; }
+	# an operator's config is never replaced
+	echo "! mine" >"$d/usr/local/etc/dxbgp/dxbgpd.conf"
+	make -C build/default install DESTDIR="$d" >>build/install.log 2>&1
+	grep -q mine "$d/usr/local/etc/dxbgp/dxbgpd.conf" ||
+	    { echo "make install replaced an existing dxbgpd.conf"; rc=1; }
+	rm -rf "$d"
+	[ $rc -eq 0 ] && echo "make install: every file in place"
+	start=$(date +%s)
+	make -C build/default -j"$(nproc)" distcheck >build/distcheck.log 2>&1 ||
+	    { tail -n 40 build/distcheck.log; return 1; }
+	grep -A3 'archives ready for distribution' build/distcheck.log
+	echo "make distcheck: $(($(date +%s) - start)) s"
 	return $rc
 }
 
@@ -72,6 +107,7 @@ step sanitizers sanitized
 step fuzz scripts/fuzz.sh
 step format format
 step interop interop
+step distcheck distcheck
 echo
 [ -n "$failures" ] && echo "failed steps:$failures"
 echo "$passed passed, $failed failed"

@@ -49,6 +49,12 @@ struct rib_attrs {
 	uint8_t origin;
 	uint8_t nh_len; /* 4 (IPv4), 16 or 32 (IPv6 global + link-local) */
 	uint8_t nexthop[32];
+	/*
+	 * Whether the next hop is usable, as the nexthop_ok hook last said
+	 * (in RIB epoch nh_epoch): not part of the set's identity.
+	 */
+	uint32_t nh_epoch;
+	bool nh_ok;
 	uint32_t aspath_len; /* the lengths of the byte arrays in data[] */
 	uint16_t comm_len;
 	uint16_t lcomm_len;
@@ -153,6 +159,11 @@ struct rib_peer_info {
 	bool as4;
 	bool ext_message;
 	bool addpath_tx; /* not yet used: one path per prefix is sent */
+	/*
+	 * Its export policy can give different attributes to prefixes of
+	 * one attribute set (a prefix list): no export cache for it.
+	 */
+	bool export_per_prefix;
 	bool next_hop_self;
 	bool remove_private_as;
 	bool as_override;
@@ -233,6 +244,12 @@ void rib_peer_sweep_stale(struct rib *, uint16_t peer, uint8_t af);
 
 /* Marks every destination changed (the decision's settings changed). */
 void rib_redecide(struct rib *);
+/*
+ * What nexthop_ok says may have changed (kernel routes, settings):
+ * asks it again for every attribute set in use and marks changed the
+ * destinations where a path's eligibility changed.
+ */
+void rib_nexthops_changed(struct rib *);
 /* Runs the decision process on every changed prefix. */
 void rib_process(struct rib *);
 
@@ -258,6 +275,13 @@ void rib_out_refresh(struct rib *, uint16_t peer, uint8_t af, bool eorr);
 bool rib_out_flush(struct rib *, uint16_t peer, size_t max,
     bool (*send)(void *arg, const uint8_t *msg, size_t len), void *arg);
 bool rib_out_pending(const struct rib *, uint16_t peer);
+/*
+ * The attributes the export path (the RIB's rules, then the export_ok
+ * hook) gives peer for d now: a new reference, or NULL if peer is not
+ * to have d.  Not cached; for showing what a peer is sent.
+ */
+struct rib_attrs *rib_out_attrs(
+    struct rib *, uint16_t peer, const struct rib_dest *);
 
 /* ---- looking ---- */
 

@@ -1112,7 +1112,7 @@ dx_stop() {
 # judges); if dxsh is built, _dxbgpd_show asks it for the summary.
 _dxbgpd_sh() {
 	local sh
-	for sh in "$DXT_TOP"/build/default/shell/dxsh; do
+	for sh in ${DXSH:-} "$DXT_TOP"/build/default/shell/dxsh; do
 		[ -x "$sh" ] && { echo "$sh"; return 0; }
 	done
 	return 1
@@ -1128,8 +1128,7 @@ _dxbgpd_state() {
 
 _dxbgpd_show() {
 	local sh
-	for sh in "$DXT_TOP"/build/default/shell/dxsh \
-	    "$DXT_TOP"/build/default/bgpd/dxsh; do
+	for sh in ${DXSH:-} "$DXT_TOP"/build/default/shell/dxsh; do
 		if [ -x "$sh" ]; then
 			timeout 5 "$sh" -S "$1/sock" -c "show bgp summary"
 			return

@@ -13,6 +13,8 @@
  *    and sweep / sessions down and up / cut-short flushes / refreshes,
  *    checked after every rib_process against arrays kept here, a
  *    reference decision and the views of three receivers.
+ * 4. Next hops: the nexthop_ok hook asked once per attribute set, and
+ *    again after rib_nexthops_changed, which re-decides what changed.
  *
  * TEST_RIB_ROUTES sets the size of case 2 (default 1,000,000).  One
  * argument runs only the tests matching it.
@@ -866,6 +868,77 @@ test_store_only(void **state)
 	rib_free(r);
 }
 
+/*
+ * Next hops: the nexthop_ok hook is asked once per attribute set (not
+ * per route), and rib_nexthops_changed makes the RIB ask again and
+ * re-decide where a path's eligibility changed.
+ */
+static uint32_t nh_down; /* next hop (IPv4) the hook calls unreachable */
+static int nh_calls;
+
+static bool
+nh_hook(void *arg, const struct rib_attrs *a)
+{
+	(void)arg;
+	nh_calls++;
+	return !(a->nh_len == 4 && get32(a->nexthop) == nh_down);
+}
+
+static void
+test_nexthops_changed(void **state)
+{
+	struct rib_config rc = { .asn = AS_OURS, .router_id = RID_OURS };
+	struct rib_hooks h = { .nexthop_ok = nh_hook };
+	struct rib *r = rib_new(&rc, &h);
+	struct rib_attrs *a1, *a2;
+	struct rib_prefix p;
+	struct kb b;
+	unsigned i;
+
+	(void)state;
+	peer_add(r, P_EBGP1, RIB_AF_IPV4);
+	peer_add(r, P_EBGP2, RIB_AF_IPV4);
+	/* Peer 1's paths are better (shorter) but its next hop is down. */
+	kb_init(&b, BGP_ORIGIN_IGP, peer_nh4(P_EBGP1));
+	kb_seg(&b, BGP_SEG_SEQUENCE, 1, AS_AWS);
+	a1 = kb_intern(r, &b);
+	kb_init(&b, BGP_ORIGIN_IGP, peer_nh4(P_EBGP2));
+	kb_seg(&b, BGP_SEG_SEQUENCE, 2, AS_TENC, AS_CUST);
+	a2 = kb_intern(r, &b);
+	nh_down = peer_nh4(P_EBGP1);
+	nh_calls = 0;
+	for (i = 0; i < 100; i++) {
+		p = pfx4(IP4(198, 18, i, 0), 24);
+		rib_add(r, P_EBGP1, &p, 0, a1);
+		rib_add(r, P_EBGP2, &p, 0, a2);
+	}
+	rib_process(r);
+	assert_int_equal(nh_calls, 2); /* two sets, 200 routes */
+	for (i = 0; i < 100; i++) {
+		p = pfx4(IP4(198, 18, i, 0), 24);
+		assert_int_equal(rib_lookup(r, &p)->best_peer, P_EBGP2);
+	}
+	/* The next hop comes back: peer 1 wins everywhere. */
+	nh_down = 0;
+	rib_nexthops_changed(r);
+	rib_process(r);
+	assert_int_equal(nh_calls, 4);
+	for (i = 0; i < 100; i++) {
+		p = pfx4(IP4(198, 18, i, 0), 24);
+		assert_int_equal(rib_lookup(r, &p)->best_peer, P_EBGP1);
+	}
+	/* And goes again. */
+	nh_down = peer_nh4(P_EBGP1);
+	rib_nexthops_changed(r);
+	rib_process(r);
+	p = pfx4(IP4(198, 18, 42, 0), 24);
+	assert_int_equal(rib_lookup(r, &p)->best_peer, P_EBGP2);
+	assert_true(rib_lookup(r, &p)->paths != NULL);
+	rib_attrs_unref(r, a1);
+	rib_attrs_unref(r, a2);
+	rib_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -874,6 +947,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_memory_full_table),
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_store_only),
+		cmocka_unit_test(test_nexthops_changed),
 	};
 
 	if (argc > 1)
