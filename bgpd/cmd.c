@@ -85,6 +85,7 @@ static const struct {
 	[CMD_MODE_AF_IPV4] = { "config-router-af", CMD_MODE_ROUTER_BGP },
 	[CMD_MODE_AF_IPV6] = { "config-router-af", CMD_MODE_ROUTER_BGP },
 	[CMD_MODE_ROUTE_MAP] = { "config-route-map", CMD_MODE_CONFIG },
+	[CMD_MODE_INTERFACE] = { "config-if", CMD_MODE_CONFIG },
 };
 
 const char *

@@ -51,6 +51,7 @@ enum cmd_mode {
 	CMD_MODE_AF_IPV4,    /* address-family ipv4 unicast */
 	CMD_MODE_AF_IPV6,    /* address-family ipv6 unicast */
 	CMD_MODE_ROUTE_MAP,  /* route-map NAME permit|deny SEQ */
+	CMD_MODE_INTERFACE,  /* interface NAME */
 	CMD_MODE_COUNT
 };
 

@@ -51,6 +51,12 @@ conf_free(struct conf *c)
 		c->networks = nw->next;
 		free(nw);
 	}
+	while (c->ifaces != NULL) {
+		struct conf_iface *i = c->ifaces;
+
+		c->ifaces = i->next;
+		free(i);
+	}
 	pol_free(c->pol);
 	free(c);
 }
@@ -326,8 +332,8 @@ conf_warn(const struct conf *c, const char *name, FILE *out)
 			const struct conf_nbr_pol *p = &n->pol[i];
 			int afi = i == 0 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
 
-			snprintf(rm, sizeof(rm), "neighbor %s: route-map",
-			    n->name);
+			snprintf(
+			    rm, sizeof(rm), "neighbor %s: route-map", n->name);
 			snprintf(pl, sizeof(pl), "neighbor %s: prefix-list",
 			    n->name);
 			if (p->rmap_in[0] && !pol_rmap_find(c->pol, p->rmap_in))
@@ -601,6 +607,15 @@ conf_print(const struct conf *c, FILE *out)
 	if (c->hostname[0] != '\0')
 		fprintf(out, "hostname %s\n", c->hostname);
 	log_conf_print(c, out);
+	for (const struct conf_iface *i = c->ifaces; i != NULL; i = i->next) {
+		fprintf(out, "interface %s\n", i->name);
+		if (i->description[0] != '\0') {
+			fputs(" description ", out);
+			cmd_fput_line(i->description, out);
+			fputc('\n', out);
+		}
+		fputs("exit\n", out);
+	}
 	if (!c->has_bgp) {
 		pol_print(c->pol, out);
 		return;

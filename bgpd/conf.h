@@ -50,6 +50,20 @@ struct conf_nbr_pol {
 	char plist_out[CONF_NAME_MAX];
 };
 
+#define CONF_IFNAME_MAX 16 /* IFNAMSIZ, the NUL included */
+
+/*
+ * An interface block (interface NAME).  Its settings for links (VLAN,
+ * addresses, MTU) belong to the interface module; for now it holds a
+ * description.
+ */
+struct conf_iface {
+	struct conf_iface *next;
+	char name[CONF_IFNAME_MAX];
+	char description[CONF_DESC_MAX];
+	int line;
+};
+
 /* A prefix we originate (network PREFIX [route-map NAME]). */
 struct conf_network {
 	struct conf_network *next;
@@ -109,6 +123,7 @@ struct conf {
 	struct conf_neighbor *neighbors; /* in order of appearance */
 	int bgp_line;                    /* where router bgp was given */
 	struct conf_network *networks;   /* in order of prefix */
+	struct conf_iface *ifaces;       /* in order of appearance */
 	struct pol *pol;                 /* lists and route-maps (policy.h) */
 	/* logging (log_cmd.c) */
 	bool log_syslog;          /* log syslog: in the foreground too */

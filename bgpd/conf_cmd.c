@@ -61,6 +61,68 @@ do_hostname(struct cmd_state *st, const struct cmd_args *a)
 	    st, c->hostname, sizeof(c->hostname), cmd_arg(a, "H"), "hostname");
 }
 
+/* ---- interfaces ---- */
+
+/* A name Linux takes for a link (dev_valid_name): 1-15 bytes, no '/'. */
+static bool
+ifname_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= CONF_IFNAME_MAX || strcmp(s, ".") == 0 ||
+	    strcmp(s, "..") == 0)
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s == '/' || *s == ':' || *s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int
+do_interface(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf *c = st->ctx;
+	const char *name = cmd_arg(a, "N");
+	struct conf_iface *i, **pp;
+
+	if (!ifname_ok(name))
+		return cmd_error(st,
+		    "'%s' is not an interface name (1-15 bytes, no '/', ':' "
+		    "or blank)",
+		    name);
+	for (pp = &c->ifaces; (i = *pp) != NULL; pp = &i->next)
+		if (strcmp(i->name, name) == 0)
+			break;
+	if (a->negate) {
+		if (i == NULL)
+			return cmd_error(st, "no interface %s", name);
+		*pp = i->next;
+		free(i);
+		return 0;
+	}
+	if (i == NULL) {
+		i = cmd_xcalloc(1, sizeof(*i));
+		memcpy(i->name, name, strlen(name) + 1);
+		i->line = st->line;
+		*pp = i;
+	}
+	cmd_enter(st, CMD_MODE_INTERFACE, i);
+	return 0;
+}
+
+static int
+do_if_description(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_iface *i = cmd_mode_data(st);
+
+	if (a->negate) {
+		i->description[0] = '\0';
+		return 0;
+	}
+	return set_text(st, i->description, sizeof(i->description),
+	    cmd_arg(a, "D"), "description");
+}
+
 /* Everything under router bgp back to the defaults. */
 static void
 clear_bgp(struct conf *c)
@@ -615,6 +677,14 @@ static const struct cmd_def conf_cmds[] = {
 	    "Set the system's name\n"
 	    "The name\n",
 	    do_hostname, CMD_NO, 0, NULL },
+	{ CONFIG, "interface <N:WORD>",
+	    "Configure an interface\n"
+	    "Its name, as the kernel knows it (up to 15 bytes)\n",
+	    do_interface, CMD_NO, CMD_MODE_INTERFACE, "interface <N:WORD>" },
+	{ CMD_M(CMD_MODE_INTERFACE), "description <D:LINE>",
+	    "Describe the interface\n"
+	    "Text, up to 127 bytes\n",
+	    do_if_description, CMD_NO, 0, NULL },
 	{ CONFIG, "router bgp <N:ASN>",
 	    "Enable a routing process\n"
 	    "BGP\n"
@@ -735,7 +805,7 @@ static const struct cmd_def conf_cmds[] = {
 	    "The prefix, A.B.C.D/M (IPv6 in address-family ipv6)\n"
 	    "Set its attributes with a route-map\n"
 	    "Name of the route-map\n",
-	    do_network, CMD_NO, 0, NULL },
+	    do_network, CMD_NO, 0, "network <P:WORD> [route-map <L:WORD>]" },
 	{ BGP | AF, NBR "soft-reconfiguration inbound",
 	    NBR_HELP "Keep the neighbor's routes as received, to apply "
 		     "new import settings without asking it again\n"

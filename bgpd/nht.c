@@ -152,8 +152,8 @@ struct nht_id {
 };
 
 struct nht_table {
-	struct kset ids;  /* struct nht_id, count 1 */
-	struct kset pfxs; /* struct nht_pfx, count = routes to it */
+	struct kset ids;     /* struct nht_id, count 1 */
+	struct kset pfxs;    /* struct nht_pfx, count = routes to it */
 	size_t nlen[2][129]; /* prefixes per family and length */
 	size_t routes[2];
 };
@@ -328,7 +328,7 @@ nht_table_count(const struct nht_table *t, int family)
 
 /* ---- the kernel side ---- */
 
-#define NHT_QUIET 0.05 /* seconds without changes before reporting */
+#define NHT_QUIET   0.05 /* seconds without changes before reporting */
 #define NHT_MAXWAIT 0.2
 
 struct nht {
@@ -353,7 +353,8 @@ apply_buf(struct nht_table *t, const uint8_t *buf, size_t n, bool *done)
 
 	for (nh = (const void *)buf; NLMSG_OK(nh, left);
 	     nh = NLMSG_NEXT(nh, left)) {
-		if (nh->nlmsg_type == NLMSG_DONE || nh->nlmsg_type == NLMSG_ERROR) {
+		if (nh->nlmsg_type == NLMSG_DONE ||
+		    nh->nlmsg_type == NLMSG_ERROR) {
 			if (done != NULL)
 				*done = true;
 			break;
@@ -480,8 +481,8 @@ nht_new(struct ev_loop *loop, void (*changed)(void *), void *arg)
 	n->changed = changed;
 	n->arg = arg;
 	n->t = nht_table_new();
-	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    NETLINK_ROUTE);
+	n->fd = socket(
+	    AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (n->fd == -1 ||
 	    bind(n->fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
 	    dump(n->t) == -1) {

@@ -946,7 +946,9 @@ static const struct cmd_def pol_cmds[] = {
 	{ CONFIG,
 	    "ip prefix-list <N:WORD> [seq <S:UINT 1-4294967295>] "
 	    "{permit|deny} <P:WORD> [ge <G:UINT 1-128>] [le <L:UINT 1-128>]",
-	    PL_HELP("IPv4"), do_plist, CMD_NO, 0, NULL },
+	    PL_HELP("IPv4"), do_plist, CMD_NO, 0,
+	    "ip prefix-list <N:WORD> [[seq <S:UINT 1-4294967295>] "
+	    "{permit|deny} <P:WORD> [ge <G:UINT 1-128>] [le <L:UINT 1-128>]]" },
 	{ CONFIG, "ip prefix-list <N:WORD> seq <S:UINT 1-4294967295>",
 	    "IPv4 settings\n"
 	    "Build a prefix list\n"
@@ -957,7 +959,9 @@ static const struct cmd_def pol_cmds[] = {
 	{ CONFIG,
 	    "ipv6 prefix-list <N:WORD> [seq <S:UINT 1-4294967295>] "
 	    "{permit|deny} <P:WORD> [ge <G:UINT 1-128>] [le <L:UINT 1-128>]",
-	    PL_HELP("IPv6"), do_plist, CMD_NO, 0, NULL },
+	    PL_HELP("IPv6"), do_plist, CMD_NO, 0,
+	    "ipv6 prefix-list <N:WORD> [[seq <S:UINT 1-4294967295>] "
+	    "{permit|deny} <P:WORD> [ge <G:UINT 1-128>] [le <L:UINT 1-128>]]" },
 	{ CONFIG, "ipv6 prefix-list <N:WORD> seq <S:UINT 1-4294967295>",
 	    "IPv6 settings\n"
 	    "Build a prefix list\n"
@@ -971,13 +975,17 @@ static const struct cmd_def pol_cmds[] = {
 	    CL_HELP("community") "Communities: AA:NN or well-known names "
 				 "(no-export, no-advertise, local-AS, "
 				 "blackhole, graceful-shutdown...)\n",
-	    do_clist, CMD_NO, 0, NULL },
+	    do_clist, CMD_NO, 0,
+	    "bgp community-list standard <N:WORD> "
+	    "[[seq <S:UINT 1-4294967295>] {permit|deny} <C:LINE>]" },
 	{ CONFIG,
 	    "bgp large-community-list standard <N:WORD> "
 	    "[seq <S:UINT 1-4294967295>] {permit|deny} <C:LINE>",
 	    CL_HELP("large community") "Large communities: "
 				       "GLOBAL:LOCAL1:LOCAL2\n",
-	    do_clist, CMD_NO, 0, NULL },
+	    do_clist, CMD_NO, 0,
+	    "bgp large-community-list standard <N:WORD> "
+	    "[[seq <S:UINT 1-4294967295>] {permit|deny} <C:LINE>]" },
 	{ CONFIG,
 	    "bgp as-path access-list <N:WORD> [seq <S:UINT 1-4294967295>] "
 	    "{permit|deny} <R:LINE>",
@@ -990,7 +998,9 @@ static const struct cmd_def pol_cmds[] = {
 	    "Permit paths that match\n"
 	    "Deny paths that match\n"
 	    "POSIX extended regular expression; _ matches a boundary\n",
-	    do_aslist, CMD_NO, 0, NULL },
+	    do_aslist, CMD_NO, 0,
+	    "bgp as-path access-list <N:WORD> "
+	    "[[seq <S:UINT 1-4294967295>] {permit|deny} <R:LINE>]" },
 	{ CONFIG, "route-map <N:WORD> {permit|deny} <S:UINT 1-65535>",
 	    "Build a route-map and enter one of its entries\n"
 	    "Name of the route-map\n"

@@ -280,7 +280,8 @@ log_held_out(struct rde *rde, struct peer *p)
 		if ((w = held_back(rde, p, afi, true)) != NULL && why == NULL) {
 			why = w;
 			if (w != p->held_out)
-				log_warn("neighbor %s: routes not sent (%s): %s",
+				log_warn(
+				    "neighbor %s: routes not sent (%s): %s",
 				    p->name,
 				    afi == BGP_AFI_IPV4 ? "IPv4" : "IPv6", w);
 		}
@@ -463,8 +464,8 @@ import_one(struct rde *rde, struct peer *p, const struct rib_prefix *pfx,
 	struct rib_attrs_key k = *in;
 	struct rib_attrs *a;
 
-	if (pol_apply(rde->d->conf->pol, plist, rmap, pfx, &k, 0,
-		&rde->pbuf) == POL_DENY) {
+	if (pol_apply(rde->d->conf->pol, plist, rmap, pfx, &k, 0, &rde->pbuf) ==
+	    POL_DENY) {
 		rib_del(rde->rib, p->rib_id, pfx, path_id);
 		return false;
 	}
@@ -494,7 +495,8 @@ announce(struct rde *rde, struct rib *rib, struct peer *p, uint16_t afi,
 	if (rib != rde->adjin) {
 		if ((why = held_back(rde, p, afi, false)) != NULL) {
 			p->held_in = why;
-			n = rib_withdraw(rib, p->rib_id, afi, nlri, len, addpath);
+			n = rib_withdraw(
+			    rib, p->rib_id, afi, nlri, len, addpath);
 			refused(p, why, n);
 			return;
 		}
@@ -511,7 +513,8 @@ announce(struct rde *rde, struct rib *rib, struct peer *p, uint16_t afi,
 		/* One verdict for every prefix of the attribute set. */
 		if (pol_apply(pol, plist, rmap, &rp, &k, 0, &rde->pbuf) ==
 		    POL_DENY) {
-			n = rib_withdraw(rib, p->rib_id, afi, nlri, len, addpath);
+			n = rib_withdraw(
+			    rib, p->rib_id, afi, nlri, len, addpath);
 			p->st.nlri_denied += n;
 			return;
 		}
@@ -665,8 +668,8 @@ reimport_cb(void *arg, const struct rib_dest *d)
 		}
 		nbr_policy(ri->p, d->pfx.afi, false, &plist, &rmap);
 		rib_attrs_key_of(path->attrs, &k);
-		if (import_one(rde, ri->p, &d->pfx, path->path_id, &k, plist,
-			rmap))
+		if (import_one(
+			rde, ri->p, &d->pfx, path->path_id, &k, plist, rmap))
 			ri->kept++;
 		else
 			ri->refused++;
@@ -847,7 +850,8 @@ request_refresh(struct peer *p, bool fill)
 
 /* The route of a network statement: IGP, empty path, our next hop. */
 static void
-originate_one(struct rde *rde, const struct conf *c, const struct conf_network *nw)
+originate_one(
+    struct rde *rde, const struct conf *c, const struct conf_network *nw)
 {
 	struct rib_attrs_key k;
 	struct rib_attrs *a;
@@ -914,7 +918,8 @@ rde_configure(struct rde *rde, const struct conf *c)
 		nexthops_changed(rde);
 	originate(rde, c);
 	for (p = rde->d->peers; p != NULL; p = p->next) {
-		const struct conf_neighbor *on = rde->last == NULL ? NULL
+		const struct conf_neighbor *on = rde->last == NULL
+		    ? NULL
 		    : conf_neighbor_find(rde->last, &p->conf.addr);
 		bool in_changed = on != NULL &&
 		    pol_neighbor_changed(rde->last, on, c, &p->conf, false);

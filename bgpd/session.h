@@ -121,7 +121,7 @@ struct peer {
 	 */
 	const char *held_in;
 	const char *held_out;
-	long md5_fail_base;     /* kernel MD5 failures when we began trying */
+	long md5_fail_base; /* kernel MD5 failures when we began trying */
 };
 
 /* How sessions hand routes to the RIB and learn of free queue space. */

@@ -323,8 +323,8 @@ export_dest(struct rib *r, uint16_t peer, const struct rib_dest *d)
 			return NULL;
 		if (o->nhold == o->caphold) {
 			o->caphold = o->caphold ? o->caphold * 2 : 256;
-			o->hold = realloc(
-			    o->hold, o->caphold * sizeof(*o->hold));
+			o->hold =
+			    realloc(o->hold, o->caphold * sizeof(*o->hold));
 			if (o->hold == NULL)
 				abort();
 		}

@@ -434,9 +434,9 @@ rib_nexthops_changed(struct rib *r)
 				f = path_flags(r, p->attrs);
 				if ((p->flags & RIB_P_INELIGIBLE) == f)
 					continue;
-				p->flags = (uint16_t)((p->flags &
-							  ~RIB_P_INELIGIBLE) |
-				    f);
+				p->flags =
+				    (uint16_t)((p->flags & ~RIB_P_INELIGIBLE) |
+					f);
 				changed = true;
 			}
 			if (changed)

@@ -1,6 +1,6 @@
 #!/bin/sh
-# fuzz.sh: builds the libFuzzer targets of the wire codec and runs each
-# for a bounded time.
+# fuzz.sh: builds the libFuzzer targets (the wire codec's decoders, the
+# config reader) and runs each for a bounded time.
 #
 #   scripts/fuzz.sh [target...]      default: every tests/fuzz/fuzz_*.c
 #
@@ -42,11 +42,20 @@ for t in $targets; do
 		exit 2
 	fi
 	echo "== $t: building"
+	# The codec targets need the codec; the config one the daemon.
+	case $t in
+	fuzz_conf)
+		srcs=$(ls bgpd/*.c rib/*.c | grep -v '^bgpd/main\.c$')
+		libs=-lev ;;
+	*)
+		srcs=$(ls bgpd/wire_*.c)
+		libs= ;;
+	esac
 	# shellcheck disable=SC2086
 	if ! "$FUZZ_CC" -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -Wall -Wextra -Werror \
-	    -Iinclude -Ibgpd -D_GNU_SOURCE \
-	    bgpd/wire_*.c "$src" -o "$OUT/$t"; then
+	    -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter \
+	    -Iinclude -Ibgpd -Irib -D_GNU_SOURCE \
+	    $srcs "$src" $libs -o "$OUT/$t"; then
 		summary="$summary$t: BUILD FAILED
 "
 		status=1
@@ -59,6 +68,10 @@ for t in $targets; do
 	mkdir -p "$corpus" "$artifacts"
 	if [ -d "tests/fuzz/corpus/$t" ]; then
 		cp tests/fuzz/corpus/"$t"/* "$corpus"/
+	fi
+	# The config reader starts from every config the project has.
+	if [ "$t" = fuzz_conf ]; then
+		cp conf/*.conf tests/conf/golden/*.conf "$corpus"/
 	fi
 
 	echo "== $t: fuzzing for ${FUZZ_SECONDS}s (log: $log)"

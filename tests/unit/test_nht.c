@@ -93,9 +93,9 @@ reach(const struct nht_table *t, const char *addr)
 	return nht_table_reachable(t, family, a);
 }
 
-#define ADD RTM_NEWROUTE
-#define DEL RTM_DELROUTE
-#define MAIN RT_TABLE_MAIN
+#define ADD   RTM_NEWROUTE
+#define DEL   RTM_DELROUTE
+#define MAIN  RT_TABLE_MAIN
 #define LOCAL RT_TABLE_LOCAL
 
 static void
@@ -103,30 +103,36 @@ test_what_resolves(void **state)
 {
 	struct nht_table *t = nht_table_new();
 
-	assert_int_equal(apply(t, route(ADD, "10.0.0.0/24", MAIN, RTN_UNICAST,
-				      RTPROT_KERNEL, 0)),
+	assert_int_equal(
+	    apply(t,
+		route(ADD, "10.0.0.0/24", MAIN, RTN_UNICAST, RTPROT_KERNEL, 0)),
 	    1);
-	assert_int_equal(apply(t, route(ADD, "10.0.0.2/32", LOCAL, RTN_LOCAL,
-				      RTPROT_KERNEL, 0)),
+	assert_int_equal(
+	    apply(t,
+		route(ADD, "10.0.0.2/32", LOCAL, RTN_LOCAL, RTPROT_KERNEL, 0)),
 	    1);
-	assert_int_equal(apply(t, route(ADD, "2001:db8:1::/64", MAIN,
-				      RTN_UNICAST, RTPROT_KERNEL, 256)),
+	assert_int_equal(apply(t,
+			     route(ADD, "2001:db8:1::/64", MAIN, RTN_UNICAST,
+				 RTPROT_KERNEL, 256)),
 	    1);
 	/* Not used for next hops: nothing changes. */
 	assert_int_equal(
 	    apply(t, route(ADD, "", MAIN, RTN_UNICAST, RTPROT_BOOT, 0)), 0);
-	assert_int_equal(apply(t, route(ADD, "172.16.0.0/12", MAIN,
-				      RTN_UNICAST, NHT_PROTO_BGP, 20)),
+	assert_int_equal(apply(t,
+			     route(ADD, "172.16.0.0/12", MAIN, RTN_UNICAST,
+				 NHT_PROTO_BGP, 20)),
 	    0);
-	assert_int_equal(apply(t, route(ADD, "192.168.0.0/16", 100,
-				      RTN_UNICAST, RTPROT_STATIC, 0)),
+	assert_int_equal(apply(t,
+			     route(ADD, "192.168.0.0/16", 100, RTN_UNICAST,
+				 RTPROT_STATIC, 0)),
 	    0);
-	assert_int_equal(apply(t, route(ADD, "198.51.100.0/24", MAIN,
-				      RTN_BLACKHOLE, RTPROT_STATIC, 0)),
+	assert_int_equal(apply(t,
+			     route(ADD, "198.51.100.0/24", MAIN, RTN_BLACKHOLE,
+				 RTPROT_STATIC, 0)),
 	    0);
 	{
-		struct msg m = route(ADD, "203.0.113.0/24", MAIN, RTN_UNICAST,
-		    RTPROT_KERNEL, 0);
+		struct msg m = route(
+		    ADD, "203.0.113.0/24", MAIN, RTN_UNICAST, RTPROT_KERNEL, 0);
 
 		m.rtm.rtm_flags = RTM_F_CLONED;
 		assert_int_equal(apply(t, m), 0);
@@ -135,11 +141,11 @@ test_what_resolves(void **state)
 	assert_true(reach(t, "10.0.0.255"));
 	assert_true(reach(t, "10.0.0.2"));
 	assert_false(reach(t, "10.0.1.1"));
-	assert_false(reach(t, "8.8.8.8"));	   /* only the default */
-	assert_false(reach(t, "172.16.1.1"));	   /* BGP's own */
-	assert_false(reach(t, "192.168.1.1"));   /* another table */
-	assert_false(reach(t, "198.51.100.1"));  /* blackhole */
-	assert_false(reach(t, "203.0.113.1"));   /* a clone */
+	assert_false(reach(t, "8.8.8.8"));      /* only the default */
+	assert_false(reach(t, "172.16.1.1"));   /* BGP's own */
+	assert_false(reach(t, "192.168.1.1"));  /* another table */
+	assert_false(reach(t, "198.51.100.1")); /* blackhole */
+	assert_false(reach(t, "203.0.113.1"));  /* a clone */
 	assert_true(reach(t, "2001:db8:1::5"));
 	assert_false(reach(t, "2001:db8:2::5"));
 	assert_int_equal(nht_table_count(t, AF_INET), 2);
@@ -153,27 +159,33 @@ test_add_and_delete(void **state)
 	struct nht_table *t = nht_table_new();
 
 	/* Two routes to one prefix (metrics 10 and 20), and a replace. */
-	assert_int_equal(apply(t, route(ADD, "10.1.0.0/16", MAIN, RTN_UNICAST,
-				      RTPROT_STATIC, 10)),
+	assert_int_equal(apply(t,
+			     route(ADD, "10.1.0.0/16", MAIN, RTN_UNICAST,
+				 RTPROT_STATIC, 10)),
 	    1);
-	assert_int_equal(apply(t, route(ADD, "10.1.0.0/16", MAIN, RTN_UNICAST,
-				      RTPROT_STATIC, 20)),
+	assert_int_equal(apply(t,
+			     route(ADD, "10.1.0.0/16", MAIN, RTN_UNICAST,
+				 RTPROT_STATIC, 20)),
 	    0);
-	assert_int_equal(apply(t, route(ADD, "10.1.0.0/16", MAIN, RTN_UNICAST,
-				      RTPROT_STATIC, 10)),
+	assert_int_equal(apply(t,
+			     route(ADD, "10.1.0.0/16", MAIN, RTN_UNICAST,
+				 RTPROT_STATIC, 10)),
 	    0);
 	assert_int_equal(nht_table_count(t, AF_INET), 2);
-	assert_int_equal(apply(t, route(DEL, "10.1.0.0/16", MAIN, RTN_UNICAST,
-				      RTPROT_STATIC, 10)),
+	assert_int_equal(apply(t,
+			     route(DEL, "10.1.0.0/16", MAIN, RTN_UNICAST,
+				 RTPROT_STATIC, 10)),
 	    0);
 	assert_true(reach(t, "10.1.2.3"));
-	assert_int_equal(apply(t, route(DEL, "10.1.0.0/16", MAIN, RTN_UNICAST,
-				      RTPROT_STATIC, 20)),
+	assert_int_equal(apply(t,
+			     route(DEL, "10.1.0.0/16", MAIN, RTN_UNICAST,
+				 RTPROT_STATIC, 20)),
 	    1);
 	assert_false(reach(t, "10.1.2.3"));
 	/* Deleting what is not there changes nothing. */
-	assert_int_equal(apply(t, route(DEL, "10.1.0.0/16", MAIN, RTN_UNICAST,
-				      RTPROT_STATIC, 20)),
+	assert_int_equal(apply(t,
+			     route(DEL, "10.1.0.0/16", MAIN, RTN_UNICAST,
+				 RTPROT_STATIC, 20)),
 	    0);
 	assert_int_equal(nht_table_count(t, AF_INET), 0);
 	/* Many routes: the table grows and still answers. */
@@ -181,8 +193,9 @@ test_add_and_delete(void **state)
 		char p[32];
 
 		snprintf(p, sizeof(p), "10.%d.%d.0/24", 100 + i / 256, i % 256);
-		assert_int_equal(apply(t, route(ADD, p, MAIN, RTN_UNICAST,
-					      RTPROT_STATIC, 0)),
+		assert_int_equal(
+		    apply(
+			t, route(ADD, p, MAIN, RTN_UNICAST, RTPROT_STATIC, 0)),
 		    1);
 	}
 	assert_true(reach(t, "10.107.207.9"));
@@ -194,8 +207,8 @@ static void
 test_malformed(void **state)
 {
 	struct nht_table *t = nht_table_new();
-	struct msg m = route(ADD, "10.0.0.0/24", MAIN, RTN_UNICAST,
-	    RTPROT_KERNEL, 0);
+	struct msg m =
+	    route(ADD, "10.0.0.0/24", MAIN, RTN_UNICAST, RTPROT_KERNEL, 0);
 	struct msg bad;
 
 	/* Truncated header, length past the buffer, too short a body. */

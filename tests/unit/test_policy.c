@@ -122,8 +122,8 @@ comm_text(const struct rib_attrs_key *k, char *buf, size_t len)
 }
 
 static enum pol_verdict
-run(const struct conf *c, const char *rmap, const char *prefix,
-    struct route *r, unsigned own_as)
+run(const struct conf *c, const char *rmap, const char *prefix, struct route *r,
+    unsigned own_as)
 {
 	static struct pol_buf b;
 	struct rib_prefix p = pfx(prefix);
@@ -136,30 +136,31 @@ run(const struct conf *c, const char *rmap, const char *prefix,
 static void
 test_prefix_list(void **state)
 {
-	struct conf *c = load("ip prefix-list L seq 5 deny 10.1.0.0/16\n"
-			      "ip prefix-list L seq 10 permit 10.0.0.0/8 le 24\n"
-			      "ip prefix-list L seq 15 permit 192.168.0.0/16 "
-			      "ge 24 le 28\n"
-			      "ip prefix-list L seq 20 permit 172.16.0.0/12 ge 20\n"
-			      "ip prefix-list E permit 198.51.100.0/24\n"
-			      "ipv6 prefix-list L6 permit 2001:db8::/32 le 48\n");
+	struct conf *c =
+	    load("ip prefix-list L seq 5 deny 10.1.0.0/16\n"
+		 "ip prefix-list L seq 10 permit 10.0.0.0/8 le 24\n"
+		 "ip prefix-list L seq 15 permit 192.168.0.0/16 "
+		 "ge 24 le 28\n"
+		 "ip prefix-list L seq 20 permit 172.16.0.0/12 ge 20\n"
+		 "ip prefix-list E permit 198.51.100.0/24\n"
+		 "ipv6 prefix-list L6 permit 2001:db8::/32 le 48\n");
 	struct {
 		const char *list, *prefix;
 		bool permit;
 	} v[] = {
-		{ "L", "10.1.0.0/16", false },	  /* deny comes first */
-		{ "L", "10.1.2.0/24", true },	  /* deny is exact, le 24 */
-		{ "L", "10.0.0.0/8", true },	  /* le alone: from /8 */
-		{ "L", "10.2.3.0/25", false },	  /* past le */
-		{ "L", "192.168.1.0/24", true },	  /* ge..le */
-		{ "L", "192.168.0.0/23", false },  /* below ge */
-		{ "L", "192.168.1.16/28", true },  /* at le */
-		{ "L", "192.168.0.0/16", false },  /* ge excludes the prefix */
-		{ "L", "172.20.0.0/20", true },	  /* ge alone: up to /32 */
+		{ "L", "10.1.0.0/16", false },    /* deny comes first */
+		{ "L", "10.1.2.0/24", true },     /* deny is exact, le 24 */
+		{ "L", "10.0.0.0/8", true },      /* le alone: from /8 */
+		{ "L", "10.2.3.0/25", false },    /* past le */
+		{ "L", "192.168.1.0/24", true },  /* ge..le */
+		{ "L", "192.168.0.0/23", false }, /* below ge */
+		{ "L", "192.168.1.16/28", true }, /* at le */
+		{ "L", "192.168.0.0/16", false }, /* ge excludes the prefix */
+		{ "L", "172.20.0.0/20", true },   /* ge alone: up to /32 */
 		{ "L", "172.20.0.1/32", true },
-		{ "L", "172.32.0.0/20", false },	  /* outside */
-		{ "L", "11.0.0.0/8", false },	  /* no entry: deny */
-		{ "E", "198.51.100.0/24", true },  /* no ge/le: exact */
+		{ "L", "172.32.0.0/20", false },  /* outside */
+		{ "L", "11.0.0.0/8", false },     /* no entry: deny */
+		{ "E", "198.51.100.0/24", true }, /* no ge/le: exact */
 		{ "E", "198.51.100.0/25", false },
 		{ "L6", "2001:db8:1::/48", true },
 		{ "L6", "2001:db8:1::/64", false },
@@ -267,24 +268,24 @@ test_match_clauses(void **state)
 static void
 test_set_clauses(void **state)
 {
-	struct conf *c = load(
-	    "bgp community-list standard DEL permit 64512:100\n"
-	    "bgp community-list standard DEL permit 7224:9100\n"
-	    "bgp large-community-list standard LDEL permit 1:1:1\n"
-	    "route-map S permit 10\n"
-	    " set local-preference 200\n set metric 50\n set origin egp\n"
-	    " set community 65000:2 65000:1 65000:2\n"
-	    " set large-community 64512:3:4\n"
-	    " set as-path prepend 62610 62610\n"
-	    " set ip next-hop 192.0.2.1\n"
-	    " set ipv6 next-hop global 2001:db8::1\nexit\n"
-	    "route-map ADD permit 10\n set community 65000:9 additive\n"
-	    " set metric +10\nexit\n"
-	    "route-map SUB permit 10\n set metric -100\nexit\n"
-	    "route-map NONE permit 10\n set community none\n"
-	    " set large-community none\nexit\n"
-	    "route-map DEL permit 10\n set comm-list DEL delete\n"
-	    " set large-comm-list LDEL delete\nexit\n");
+	struct conf *c =
+	    load("bgp community-list standard DEL permit 64512:100\n"
+		 "bgp community-list standard DEL permit 7224:9100\n"
+		 "bgp large-community-list standard LDEL permit 1:1:1\n"
+		 "route-map S permit 10\n"
+		 " set local-preference 200\n set metric 50\n set origin egp\n"
+		 " set community 65000:2 65000:1 65000:2\n"
+		 " set large-community 64512:3:4\n"
+		 " set as-path prepend 62610 62610\n"
+		 " set ip next-hop 192.0.2.1\n"
+		 " set ipv6 next-hop global 2001:db8::1\nexit\n"
+		 "route-map ADD permit 10\n set community 65000:9 additive\n"
+		 " set metric +10\nexit\n"
+		 "route-map SUB permit 10\n set metric -100\nexit\n"
+		 "route-map NONE permit 10\n set community none\n"
+		 " set large-community none\nexit\n"
+		 "route-map DEL permit 10\n set comm-list DEL delete\n"
+		 " set large-comm-list LDEL delete\nexit\n");
 	uint32_t p1[] = { 65001 };
 	struct route r;
 	char buf[256];
@@ -529,10 +530,11 @@ test_seq_and_no(void **state)
 			      "no route-map R permit 20\n");
 	char *t = print(c);
 
-	assert_string_equal(t, "ip prefix-list L seq 12 permit 11.0.0.0/8\n"
-			       "ip prefix-list L seq 15 permit 12.0.0.0/8\n"
-			       "route-map R permit 10\n"
-			       "exit\n");
+	assert_string_equal(t,
+	    "ip prefix-list L seq 12 permit 11.0.0.0/8\n"
+	    "ip prefix-list L seq 15 permit 12.0.0.0/8\n"
+	    "route-map R permit 10\n"
+	    "exit\n");
 	free(t);
 	conf_free(c);
 }
@@ -558,18 +560,18 @@ test_neighbor_changed(void **state)
 	/* Description and an unused route-map: no policy change. */
 	snprintf(b, sizeof(b), base, "two", "10.0.0.0/8", "2");
 	cb = load(b);
-	assert_false(pol_neighbor_changed(
-	    ca, ca->neighbors, cb, cb->neighbors, false));
-	assert_false(pol_neighbor_changed(
-	    ca, ca->neighbors, cb, cb->neighbors, true));
+	assert_false(
+	    pol_neighbor_changed(ca, ca->neighbors, cb, cb->neighbors, false));
+	assert_false(
+	    pol_neighbor_changed(ca, ca->neighbors, cb, cb->neighbors, true));
 	conf_free(cb);
 	/* A prefix list the route-map uses: inbound changed. */
 	snprintf(b, sizeof(b), base, "one", "11.0.0.0/8", "1");
 	cb = load(b);
-	assert_true(pol_neighbor_changed(
-	    ca, ca->neighbors, cb, cb->neighbors, false));
-	assert_false(pol_neighbor_changed(
-	    ca, ca->neighbors, cb, cb->neighbors, true));
+	assert_true(
+	    pol_neighbor_changed(ca, ca->neighbors, cb, cb->neighbors, false));
+	assert_false(
+	    pol_neighbor_changed(ca, ca->neighbors, cb, cb->neighbors, true));
 	conf_free(cb);
 	conf_free(ca);
 }
