@@ -1243,6 +1243,15 @@ cmd_error(struct cmd_state *st, const char *fmt, ...)
 }
 
 void
+cmd_more(struct cmd_state *st, bool (*more)(void *, FILE *),
+    void (*more_free)(void *), void *arg)
+{
+	st->more = more;
+	st->more_free = more_free;
+	st->more_arg = arg;
+}
+
+void
 cmd_enter(struct cmd_state *st, enum cmd_mode mode, void *data)
 {
 	assert(mode > CMD_MODE_EXEC && mode < CMD_MODE_COUNT);
@@ -1334,9 +1343,17 @@ run(struct cmd_state *st, int lvl, const struct mres *res,
 	dead = st->stack[lvl].dead;
 	st->enter = CMD_MODE_NONE;
 	st->enter_data = NULL;
+	st->more = NULL;
 	build_args(res, ws, &a, &linebuf);
 	if (!dead && d->fn != NULL)
 		rc = d->fn(st, &a);
+	if (st->more != NULL && (rc != 0 || !st->stream)) {
+		/* Nobody to take it in parts: all of it now. */
+		while (rc == 0 && st->more(st->more_arg, st->out))
+			;
+		st->more_free(st->more_arg);
+		st->more = NULL;
+	}
 	if (rc == 0) {
 		if (d->flags & CMD_EXIT) {
 			if (st->depth > 1)

@@ -123,6 +123,18 @@ struct cmd_state {
 	/* Set by cmd_enter during a handler. */
 	enum cmd_mode enter;
 	void *enter_data;
+	/*
+	 * Output made in parts (a whole table), set by a handler with
+	 * cmd_more: more(more_arg, out) makes the next part and returns
+	 * false after the last; more_free(more_arg) then.  cmd_exec runs
+	 * them all at once, unless stream is set: then the caller takes
+	 * them over (the control socket makes a part each time its reader
+	 * has taken the one before).
+	 */
+	bool stream;
+	bool (*more)(void *arg, FILE *out);
+	void (*more_free)(void *arg);
+	void *more_arg;
 };
 
 /* One word that may come next, for `?` and TAB. */
@@ -179,6 +191,9 @@ int cmd_error(struct cmd_state *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Enters mode, with data, once the handler succeeds. */
 void cmd_enter(struct cmd_state *, enum cmd_mode mode, void *data);
+/* The rest of the handler's output comes in parts (see cmd_state). */
+void cmd_more(struct cmd_state *, bool (*more)(void *, FILE *),
+    void (*more_free)(void *), void *arg);
 
 /* Allocation that never fails: out of memory aborts at once. */
 void *cmd_xmalloc(size_t);

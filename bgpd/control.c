@@ -10,8 +10,12 @@
  * buffer, answers are queued and written as the client takes them.  A
  * client that sends a line longer than CTL_LINE_MAX, or whose unread
  * answers pile up past CTL_OUT_MAX, is told why and closed; nothing
- * else is disturbed.  The requests of control.h that are not commands
- * (help for `?` and TAB, the prompt) are answered here.
+ * else is disturbed.  A long answer (a whole table) is made in parts
+ * (cmd_more), the next one only when less than CTL_OUT_LOW of it is
+ * unread, so a slow reader holds neither memory nor the loop; the
+ * client's next line waits until that answer ends.  The requests of
+ * control.h that are not commands (help for `?` and TAB, the prompt)
+ * are answered here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +35,8 @@
 #include "show_cmd.h"
 
 #define CTL_OUT_MAX (64u << 20)
+/* An answer in parts (a table): the next part when less is unread. */
+#define CTL_OUT_LOW (256u << 10)
 
 struct ctl_client {
 	struct ctl_client *next;
@@ -44,6 +50,11 @@ struct ctl_client {
 	size_t outlen;
 	size_t outhead;
 	bool closing; /* close once the output is written */
+	/* an answer still being made in parts (cmd_more), and its status */
+	bool (*more)(void *, FILE *);
+	void (*more_free)(void *);
+	void *more_arg;
+	char more_status;
 	struct cmd_state cs;
 	struct ctl_session sess;
 };
@@ -71,6 +82,8 @@ client_free(struct ctl_client *c)
 		}
 	ev_io_stop(c->ctl->loop, &c->rio);
 	ev_io_stop(c->ctl->loop, &c->wio);
+	if (c->more != NULL)
+		c->more_free(c->more_arg);
 	close(c->fd);
 	ctl_session_clean(&c->sess, &c->cs);
 	free(c->out);
@@ -86,6 +99,11 @@ client_append(struct ctl_client *c, const char *data, size_t len)
 		return;
 	if (c->outhead > 0 && c->outhead == c->outlen) {
 		c->outhead = c->outlen = 0;
+	} else if (c->outhead > (c->outlen - c->outhead)) {
+		/* Mostly written: what is left goes to the front. */
+		memmove(c->out, c->out + c->outhead, c->outlen - c->outhead);
+		c->outlen -= c->outhead;
+		c->outhead = 0;
 	}
 	n = realloc(c->out, c->outlen + len);
 	if (n == NULL)
@@ -95,12 +113,24 @@ client_append(struct ctl_client *c, const char *data, size_t len)
 	c->outlen += len;
 }
 
+static bool client_pump(struct ctl_client *c);
+static void client_input(struct ctl_client *c);
+
+/*
+ * Writes what the client can take; between writes, makes the next
+ * parts of a long answer, and once it ends runs the lines that waited.
+ * May free c (write error, or closing once all is written).
+ */
 static void
 client_flush(struct ctl_client *c)
 {
 	ssize_t n;
 
-	while (c->outhead < c->outlen) {
+	for (;;) {
+		if (client_pump(c))
+			client_input(c);
+		if (c->outhead == c->outlen)
+			break;
 		n = write(c->fd, c->out + c->outhead, c->outlen - c->outhead);
 		if (n > 0) {
 			c->outhead += (size_t)n;
@@ -113,7 +143,7 @@ client_flush(struct ctl_client *c)
 		client_free(c);
 		return;
 	}
-	if (c->outhead < c->outlen) {
+	if (c->outhead < c->outlen || c->more != NULL) {
 		ev_io_start(c->ctl->loop, &c->wio);
 		return;
 	}
@@ -193,13 +223,24 @@ client_exec(struct ctl_client *c, const char *line)
 		rc = client_request(c, line + 1, out);
 	} else {
 		c->cs.out = out;
+		c->cs.stream = true;
 		rc = ctl_session_exec(&c->sess, &c->cs, line, out);
 		if (rc != 0)
 			fprintf(out, "%% %s\n", c->cs.err);
 		c->cs.out = NULL;
 	}
 	fclose(out);
-	client_answer(c, buf, len, rc == 0 ? CTL_STATUS_OK : CTL_STATUS_ERR);
+	if (c->cs.more != NULL) {
+		/* The rest as the client reads (client_pump). */
+		c->more = c->cs.more;
+		c->more_free = c->cs.more_free;
+		c->more_arg = c->cs.more_arg;
+		c->more_status = rc == 0 ? CTL_STATUS_OK : CTL_STATUS_ERR;
+		c->cs.more = NULL;
+		client_append(c, buf, len);
+	} else
+		client_answer(
+		    c, buf, len, rc == 0 ? CTL_STATUS_OK : CTL_STATUS_ERR);
 	free(buf);
 	if (c->sess.sc.quit)
 		c->closing = true;
@@ -209,8 +250,6 @@ static void
 client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl_client *c = w->data;
-	char *nl;
-	size_t used;
 	ssize_t n;
 
 	n = read(c->fd, c->in + c->inlen, CTL_LINE_MAX - c->inlen);
@@ -221,7 +260,29 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->inlen += (size_t)n;
-	while ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
+	client_input(c);
+	if (c->outlen - c->outhead > CTL_OUT_MAX) {
+		log_warn("control client does not read its answers; closed");
+		client_free(c);
+		return;
+	}
+	client_flush(c);
+}
+
+/*
+ * Runs the complete lines read so far, one answer at a time: while an
+ * answer is still being made in parts, the next line waits, and so
+ * does reading (the client is pushed back).
+ */
+static void
+client_input(struct ctl_client *c)
+{
+	struct ev_loop *loop = c->ctl->loop;
+	char *nl;
+	size_t used;
+
+	while (c->more == NULL && !c->closing &&
+	    (nl = memchr(c->in, '\n', c->inlen)) != NULL) {
 		*nl = '\0';
 		used = (size_t)(nl - c->in) + 1;
 		if (memchr(c->in, '\0', used - 1) != NULL) {
@@ -233,25 +294,56 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			client_exec(c, c->in);
 		memmove(c->in, c->in + used, c->inlen - used);
 		c->inlen -= used;
-		if (c->closing)
-			break;
 	}
-	if (c->inlen == CTL_LINE_MAX) {
+	if (c->more != NULL)
+		ev_io_stop(loop, &c->rio);
+	else if (!c->closing)
+		ev_io_start(loop, &c->rio);
+	if (c->more == NULL && c->inlen == CTL_LINE_MAX) {
 		static const char msg[] = "% command line too long\n";
 
 		log_warn("control client sent a line over %d bytes; closed",
 		    CTL_LINE_MAX);
 		client_answer(c, msg, sizeof(msg) - 1, CTL_STATUS_ERR);
+		c->inlen = 0;
 		c->closing = true;
-	}
-	if (c->outlen - c->outhead > CTL_OUT_MAX) {
-		log_warn("control client does not read its answers; closed");
-		client_free(c);
-		return;
 	}
 	if (c->closing)
 		ev_io_stop(loop, &c->rio);
-	client_flush(c);
+}
+
+/*
+ * Makes the next parts of an answer while little of it is unread; after
+ * the last, ends the answer and goes on with the lines that waited.
+ */
+static bool
+client_pump(struct ctl_client *c)
+{
+	char *buf;
+	size_t len;
+	FILE *out;
+
+	while (c->more != NULL && c->outlen - c->outhead < CTL_OUT_LOW) {
+		buf = NULL;
+		len = 0;
+		if ((out = open_memstream(&buf, &len)) == NULL)
+			log_fatal("out of memory");
+		if (c->more(c->more_arg, out)) {
+			fclose(out);
+			client_append(c, buf, len);
+			free(buf);
+			continue;
+		}
+		fclose(out);
+		client_append(c, buf, len);
+		free(buf);
+		c->more_free(c->more_arg);
+		c->more = NULL;
+		client_append(c, "", 1);
+		client_append(c, &c->more_status, 1);
+		return true;
+	}
+	return false;
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <dxbgp/bytes.h>
 #include <dxbgp/rib.h>
 
+#include "cmd.h"
 #include "rde.h"
 #include "show.h"
 
@@ -113,8 +114,8 @@ count_sent(struct bgpd *d, struct counts *c)
 	memset(c, 0, sizeof(*c));
 	if (d->rib == NULL)
 		return;
-	rib_walk(d->rib, BGP_AFI_IPV4, count_cb, c);
-	rib_walk(d->rib, BGP_AFI_IPV6, count_cb, c);
+	rib_foreach(d->rib, BGP_AFI_IPV4, count_cb, c);
+	rib_foreach(d->rib, BGP_AFI_IPV6, count_cb, c);
 }
 
 /* Routes the peer has in the RIB (accepted, stale ones included). */
@@ -947,24 +948,152 @@ route_cb(void *arg, const struct rib_dest *d)
 		fputc(']', w->out);
 }
 
+struct nbr_walk {
+	struct bgpd *d;
+	struct peer *p;
+	enum show_nbr_routes kind;
+	FILE *out;
+	bool json;
+	bool first;
+	size_t n;
+};
+
+/*
+ * ---- tables in parts ----
+ *
+ * A full table is a million prefixes: its text is made a few thousand
+ * prefixes at a time (cmd_more), from a sorted snapshot of the
+ * prefixes, each looked up again when its turn comes, as routes (and
+ * neighbors) may come and go in between.
+ */
+
+#define SHOW_PART 2000 /* prefixes per part */
+
+struct show_stream {
+	struct bgpd *d;
+	bool json;
+	bool table; /* the whole table; else a neighbor's routes */
+	enum show_nbr_routes kind;
+	struct conf_addr addr; /* the neighbor */
+	uint16_t afi;          /* the table's family */
+	struct rib_prefix *v;  /* the snapshot */
+	size_t n, i;
+	size_t count; /* paths or prefixes shown so far */
+	bool first;
+};
+
+static void
+stream_snapshot(struct show_stream *s, const struct rib *rib)
+{
+	struct rib_prefix *v4, *v6;
+	size_t n4 = 0, n6 = 0;
+
+	if (rib == NULL)
+		return;
+	if (s->table) {
+		s->v = rib_prefixes(rib, s->afi, &s->n);
+		return;
+	}
+	v4 = rib_prefixes(rib, BGP_AFI_IPV4, &n4);
+	v6 = rib_prefixes(rib, BGP_AFI_IPV6, &n6);
+	s->n = n4 + n6;
+	if (s->n == 0) {
+		free(v4);
+		free(v6);
+		return;
+	}
+	s->v = realloc(v4, s->n * sizeof(*s->v));
+	if (s->v == NULL)
+		abort();
+	if (n6 > 0)
+		memcpy(s->v + n4, v6, n6 * sizeof(*v6));
+	free(v6);
+}
+
+void
+show_stream_free(void *arg)
+{
+	struct show_stream *s = arg;
+
+	free(s->v);
+	free(s);
+}
+
+static void nbr_cb(void *arg, const struct rib_dest *d);
+static void nbr_footer(struct show_stream *s, const struct peer *p, FILE *out);
+
+bool
+show_stream_part(void *arg, FILE *out)
+{
+	struct show_stream *s = arg;
+	struct route_walk rw = { s->d, out, s->json, s->first, s->count };
+	struct nbr_walk nw = { s->d, NULL, s->kind, out, s->json, s->first,
+		s->count };
+	const struct rib *rib = s->d->rib;
+	const struct rib_dest *d;
+	size_t end = s->i + SHOW_PART < s->n ? s->i + SHOW_PART : s->n;
+
+	if (!s->table) {
+		nw.p = bgpd_peer_find(s->d, &s->addr);
+		if (nw.p == NULL) {
+			fprintf(out,
+			    "%s%% neighbor removed while it was shown\n",
+			    s->json ? "\n" : "");
+			return false;
+		}
+		if (s->kind == SHOW_RECEIVED)
+			rib = rde_adj_rib_in(s->d);
+	}
+	for (; s->i < end && rib != NULL; s->i++) {
+		d = rib_lookup(rib, &s->v[s->i]);
+		if (d == NULL || d->paths == NULL)
+			continue;
+		if (s->table)
+			route_cb(&rw, d);
+		else
+			nbr_cb(&nw, d);
+	}
+	s->first = s->table ? rw.first : nw.first;
+	s->count = s->table ? rw.n : nw.n;
+	if (s->i < s->n)
+		return true;
+	if (!s->table)
+		nbr_footer(s, nw.p, out);
+	else if (s->json)
+		fputs("}}\n", out);
+	else
+		fprintf(out, "\nDisplayed %zu paths\n", s->count);
+	return false;
+}
+
+void *
+show_bgp_routes_begin(struct bgpd *d, uint16_t afi, FILE *out, bool json)
+{
+	struct show_stream *s = cmd_xcalloc(1, sizeof(*s));
+	char idbuf[INET_ADDRSTRLEN];
+
+	s->d = d;
+	s->json = json;
+	s->table = true;
+	s->afi = afi;
+	s->first = true;
+	stream_snapshot(s, d->rib);
+	if (json)
+		fprintf(out, "{\"routerId\":\"%s\",\"as\":%u,\"routes\":{",
+		    ipv4_str(d->router_id, idbuf), our_as(d));
+	else
+		table_header(d, out);
+	return s;
+}
+
 void
 show_bgp_routes(struct bgpd *d, uint16_t afi, FILE *out, bool json)
 {
-	struct route_walk w = { d, out, json, true, 0 };
-	char idbuf[INET_ADDRSTRLEN];
+	void *s = show_bgp_routes_begin(d, afi, out, json);
 
-	if (json) {
-		fprintf(out, "{\"routerId\":\"%s\",\"as\":%u,\"routes\":{",
-		    ipv4_str(d->router_id, idbuf), our_as(d));
-		if (d->rib != NULL)
-			rib_walk(d->rib, afi, route_cb, &w);
-		fputs("}}\n", out);
-		return;
-	}
-	table_header(d, out);
-	if (d->rib != NULL)
-		rib_walk(d->rib, afi, route_cb, &w);
-	fprintf(out, "\nDisplayed %zu paths\n", w.n);
+	while (show_stream_part(s, out))
+		;
+	show_stream_free(s);
 }
 
 /* ---- show bgp ipv4|ipv6 unicast PREFIX ---- */
@@ -1155,16 +1284,6 @@ show_bgp_prefix(struct bgpd *bd, const struct rib_prefix *pfx, bool exact,
 
 /* ---- show bgp neighbors X received-routes|routes|advertised-routes ---- */
 
-struct nbr_walk {
-	struct bgpd *d;
-	struct peer *p;
-	enum show_nbr_routes kind;
-	FILE *out;
-	bool json;
-	bool first;
-	size_t n;
-};
-
 static void
 nbr_prefix_open(struct nbr_walk *w, const char *pfx)
 {
@@ -1244,47 +1363,71 @@ static const char *const nbr_kind_name[] = {
 	[SHOW_ADVERTISED] = "advertised-routes",
 };
 
-int
-show_bgp_neighbor_routes(struct bgpd *d, const struct conf_addr *addr,
+static void
+nbr_footer(struct show_stream *s, const struct peer *p, FILE *out)
+{
+	if (s->json)
+		fprintf(out, "},\"totalPrefixes\":%zu}\n", s->count);
+	else
+		fprintf(out, "\nTotal number of prefixes %zu (%s of %s)\n",
+		    s->count, nbr_kind_name[s->kind], p->name);
+}
+
+void *
+show_bgp_neighbor_routes_begin(struct bgpd *d, const struct conf_addr *addr,
     enum show_nbr_routes kind, FILE *out, bool json, char *err, size_t errlen)
 {
-	struct nbr_walk w = { d, NULL, kind, out, json, true, 0 };
 	const struct rib *rib = d->rib;
-	char idbuf[INET_ADDRSTRLEN];
+	struct show_stream *s;
+	char idbuf[INET6_ADDRSTRLEN];
+	struct peer *p;
 
-	if ((w.p = bgpd_peer_find(d, addr)) == NULL) {
+	if ((p = bgpd_peer_find(d, addr)) == NULL) {
 		snprintf(err, errlen, "no neighbor %s",
 		    conf_addr_str(addr, idbuf, sizeof(idbuf)));
-		return -1;
+		return NULL;
 	}
 	if (kind == SHOW_RECEIVED) {
 		rib = rde_adj_rib_in(d);
-		if (!w.p->conf.soft_reconfig || rib == NULL) {
+		if (!p->conf.soft_reconfig || rib == NULL) {
 			snprintf(err, errlen,
 			    "neighbor %s: inbound soft reconfiguration not "
 			    "enabled: routes are not kept as received (`neighbor "
 			    "%s soft-reconfiguration inbound`; `routes` shows "
 			    "those accepted)",
-			    w.p->name, w.p->name);
-			return -1;
+			    p->name, p->name);
+			return NULL;
 		}
 	}
+	s = cmd_xcalloc(1, sizeof(*s));
+	s->d = d;
+	s->json = json;
+	s->kind = kind;
+	s->addr = *addr;
+	s->first = true;
+	stream_snapshot(s, rib);
 	if (json)
 		fprintf(out,
 		    "{\"neighbor\":\"%s\",\"routeType\":\"%s\","
 		    "\"routes\":{",
-		    w.p->name, nbr_kind_name[kind]);
+		    p->name, nbr_kind_name[kind]);
 	else
 		table_header(d, out);
-	if (rib != NULL) {
-		rib_walk(rib, BGP_AFI_IPV4, nbr_cb, &w);
-		rib_walk(rib, BGP_AFI_IPV6, nbr_cb, &w);
-	}
-	if (json)
-		fprintf(out, "},\"totalPrefixes\":%zu}\n", w.n);
-	else
-		fprintf(out, "\nTotal number of prefixes %zu (%s of %s)\n", w.n,
-		    nbr_kind_name[kind], w.p->name);
+	return s;
+}
+
+int
+show_bgp_neighbor_routes(struct bgpd *d, const struct conf_addr *addr,
+    enum show_nbr_routes kind, FILE *out, bool json, char *err, size_t errlen)
+{
+	void *s = show_bgp_neighbor_routes_begin(
+	    d, addr, kind, out, json, err, errlen);
+
+	if (s == NULL)
+		return -1;
+	while (show_stream_part(s, out))
+		;
+	show_stream_free(s);
 	return 0;
 }
 

@@ -20,6 +20,14 @@ int show_bgp_neighbors(
 /* The routes of a family (BGP_AFI_*), in prefix order. */
 void show_bgp_routes(struct bgpd *, uint16_t afi, FILE *out, bool json);
 /*
+ * The same in parts, for the control socket (cmd_more): prints the
+ * head and returns the walk; show_stream_part prints the next part
+ * and returns false after the last; show_stream_free ends it.
+ */
+void *show_bgp_routes_begin(struct bgpd *, uint16_t afi, FILE *out, bool json);
+bool show_stream_part(void *stream, FILE *out);
+void show_stream_free(void *stream);
+/*
  * One prefix in detail, every path with all its attributes: pfx
  * itself, or (exact false) the longest prefix holding its address.
  * Returns -1 if there is none.
@@ -36,6 +44,10 @@ enum show_nbr_routes {
 /* Returns -1 with the reason in err if they cannot be shown. */
 int show_bgp_neighbor_routes(struct bgpd *, const struct conf_addr *addr,
     enum show_nbr_routes, FILE *out, bool json, char *err, size_t errlen);
+/* The same in parts (see show_bgp_routes_begin); NULL and err if not. */
+void *show_bgp_neighbor_routes_begin(struct bgpd *,
+    const struct conf_addr *addr, enum show_nbr_routes, FILE *out, bool json,
+    char *err, size_t errlen);
 
 void show_bgp_memory(struct bgpd *, FILE *out, bool json);
 

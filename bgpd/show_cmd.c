@@ -37,6 +37,7 @@ cmd_show_neighbors(struct cmd_state *st, const struct cmd_args *a)
 	enum show_nbr_routes kind;
 	struct conf_addr ca;
 	char err[CMD_ERR_MAX];
+	void *s;
 
 	if (addr != NULL && !conf_addr_parse(addr, &ca))
 		return cmd_error(st, "invalid address '%s'", addr);
@@ -52,9 +53,11 @@ cmd_show_neighbors(struct cmd_state *st, const struct cmd_args *a)
 			return cmd_error(st, "no neighbor %s", addr);
 		return 0;
 	}
-	if (show_bgp_neighbor_routes(
-		sc->bgpd, &ca, kind, st->out, json(a), err, sizeof(err)) == -1)
+	s = show_bgp_neighbor_routes_begin(
+	    sc->bgpd, &ca, kind, st->out, json(a), err, sizeof(err));
+	if (s == NULL)
 		return cmd_error(st, "%s", err);
+	cmd_more(st, show_stream_part, show_stream_free, s);
 	return 0;
 }
 
@@ -68,7 +71,8 @@ cmd_show_routes(struct cmd_state *st, const struct cmd_args *a)
 	bool exact;
 
 	if (ps == NULL) {
-		show_bgp_routes(sc->bgpd, afi, st->out, json(a));
+		cmd_more(st, show_stream_part, show_stream_free,
+		    show_bgp_routes_begin(sc->bgpd, afi, st->out, json(a)));
 		return 0;
 	}
 	if (!show_prefix_parse(ps, afi, &pfx, &exact))

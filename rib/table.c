@@ -242,6 +242,48 @@ rib_walk(const struct rib *r, uint16_t afi,
 	free(v);
 }
 
+void
+rib_foreach(const struct rib *r, uint16_t afi,
+    void (*fn)(void *arg, const struct rib_dest *), void *arg)
+{
+	const struct ptable *t = &r->tab[rib_afidx((uint8_t)afi)];
+	size_t i;
+
+	for (i = 0; i < t->nslot; i++)
+		if (t->slot[i] != NULL && t->slot[i]->paths != NULL)
+			fn(arg, t->slot[i]);
+}
+
+static int
+prefix_order(const void *a, const void *b)
+{
+	const struct rib_prefix *x = a, *y = b;
+	int c = memcmp(x->addr, y->addr, x->afi == BGP_AFI_IPV4 ? 4 : 16);
+
+	if (c != 0)
+		return c;
+	return (int)x->len - (int)y->len;
+}
+
+struct rib_prefix *
+rib_prefixes(const struct rib *r, uint16_t afi, size_t *np)
+{
+	const struct ptable *t = &r->tab[rib_afidx((uint8_t)afi)];
+	struct rib_prefix *v;
+	size_t i, n = 0;
+
+	*np = 0;
+	if (t->count == 0)
+		return NULL;
+	v = xmalloc(t->count * sizeof(*v));
+	for (i = 0; i < t->nslot; i++)
+		if (t->slot[i] != NULL && t->slot[i]->paths != NULL)
+			v[n++] = t->slot[i]->pfx;
+	qsort(v, n, sizeof(*v), prefix_order);
+	*np = n;
+	return v;
+}
+
 struct rib_dest *
 rib_lookup(const struct rib *r, const struct rib_prefix *p)
 {

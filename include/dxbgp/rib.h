@@ -289,6 +289,15 @@ struct rib_dest *rib_lookup(const struct rib *, const struct rib_prefix *);
 /* Calls fn on every destination of a family, in prefix order. */
 void rib_walk(const struct rib *, uint16_t afi,
     void (*fn)(void *arg, const struct rib_dest *), void *arg);
+/* The same in no order, without sorting: for counting. */
+void rib_foreach(const struct rib *, uint16_t afi,
+    void (*fn)(void *arg, const struct rib_dest *), void *arg);
+/*
+ * The prefixes of a family that have paths, in order, as a malloc'd
+ * array of *n (NULL if none): a snapshot to walk in parts, looking
+ * each up again (rib_lookup) as the RIB may change in between.
+ */
+struct rib_prefix *rib_prefixes(const struct rib *, uint16_t afi, size_t *n);
 
 struct rib_stats {
 	size_t prefixes[2]; /* IPv4, IPv6 destinations with a path */
