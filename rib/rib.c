@@ -32,8 +32,8 @@ rib_new(const struct rib_config *conf, const struct rib_hooks *hooks)
 		r->hooks = *hooks;
 	ptable_init(&r->tab[0]);
 	ptable_init(&r->tab[1]);
-	slab_init(&r->dest_slab, sizeof(struct rib_dest), 8192);
-	slab_init(&r->path_slab, sizeof(struct rib_path), 8192);
+	slab_init(&r->dest_slab, sizeof(struct rib_dest), 0);
+	slab_init(&r->path_slab, sizeof(struct rib_path), 0);
 	r->peer_known[RIB_PEER_LOCAL] = true;
 	r->nh_epoch = 1;
 	r->obuf = malloc(BGP_MAX_MSG_EXT);

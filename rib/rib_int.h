@@ -12,11 +12,19 @@ struct slab {
 	size_t size; /* of one record */
 	size_t per_chunk;
 	void *free; /* recycled records, linked through their start */
+	uint8_t *fresh;    /* never handed out yet, in the last chunk */
+	size_t fresh_left; /* records there */
 	void **chunks;
 	size_t nchunks;
 	size_t used; /* records handed out */
 };
 
+/* Big blocks: 2 MB aligned, huge pages asked for (see table.c). */
+#define RIB_HUGE (2u << 20)
+void *rib_big_alloc(size_t bytes);
+void rib_big_free(void *p, size_t bytes);
+
+/* per_chunk 0: as many records as fill RIB_HUGE. */
 void slab_init(struct slab *, size_t size, size_t per_chunk);
 void *slab_alloc(struct slab *);
 void slab_free(struct slab *, void *);

@@ -10,8 +10,10 @@
  * needs an order; table dumps to a new peer take any.
  */
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "rib_int.h"
 
@@ -25,6 +27,61 @@ xmalloc(size_t n)
 	return p;
 }
 
+/* ---- big blocks ---- */
+
+/*
+ * A full table takes a hundred megabytes touched for the first time
+ * while it arrives: with 4 KB pages that is 25,000 page faults, a
+ * fifth of the time on a virtual machine.  Blocks of 1 MB and more
+ * (slab chunks, the slot arrays) are whole 2 MB pages, aligned and
+ * marked for transparent huge pages, one fault each where the kernel
+ * has them (madvise mode included); elsewhere they are ordinary
+ * memory.
+ */
+/* What a block of bytes takes: whole huge pages from half of one up. */
+static size_t
+big_size(size_t bytes)
+{
+	if (bytes < RIB_HUGE / 2)
+		return bytes;
+	return (bytes + RIB_HUGE - 1) & ~(size_t)(RIB_HUGE - 1);
+}
+
+void *
+rib_big_alloc(size_t bytes)
+{
+	size_t len, head;
+	uint8_t *p;
+
+	if (bytes < RIB_HUGE / 2)
+		return calloc(1, bytes);
+	bytes = big_size(bytes);
+	len = bytes + RIB_HUGE;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		abort(); /* out of memory is fatal at once */
+	/* Keep the 2 MB aligned part: unmap the rest. */
+	head = (RIB_HUGE - ((uintptr_t)p & (RIB_HUGE - 1))) & (RIB_HUGE - 1);
+	if (head > 0)
+		munmap(p, head);
+	if (len - head > bytes)
+		munmap(p + head + bytes, len - head - bytes);
+	(void)madvise(p + head, bytes, MADV_HUGEPAGE);
+	return p + head;
+}
+
+void
+rib_big_free(void *p, size_t bytes)
+{
+	if (p == NULL)
+		return;
+	if (bytes < RIB_HUGE / 2)
+		free(p);
+	else
+		munmap(p, big_size(bytes));
+}
+
 /* ---- slabs ---- */
 
 void
@@ -34,35 +91,39 @@ slab_init(struct slab *s, size_t size, size_t per_chunk)
 	/* A free record holds the link to the next one. */
 	s->size = size < sizeof(void *) ? sizeof(void *) : size;
 	s->size = (s->size + 7) & ~(size_t)7;
-	s->per_chunk = per_chunk;
+	s->per_chunk = per_chunk ? per_chunk : RIB_HUGE / s->size;
 }
 
 static void
 slab_grow(struct slab *s)
 {
-	uint8_t *chunk = xmalloc(s->size * s->per_chunk);
-	size_t i;
-
 	s->chunks = realloc(s->chunks, (s->nchunks + 1) * sizeof(void *));
 	if (s->chunks == NULL)
 		abort();
-	s->chunks[s->nchunks++] = chunk;
-	/* Thread the new records onto the free list, first one on top. */
-	for (i = s->per_chunk; i > 0; i--) {
-		*(void **)(chunk + (i - 1) * s->size) = s->free;
-		s->free = chunk + (i - 1) * s->size;
-	}
+	s->fresh = rib_big_alloc(s->size * s->per_chunk);
+	if (s->fresh == NULL)
+		abort();
+	s->chunks[s->nchunks++] = s->fresh;
+	s->fresh_left = s->per_chunk;
 }
 
+/* Recycled records first; then the new chunk, in order (no list to
+ * thread through memory not touched yet). */
 void *
 slab_alloc(struct slab *s)
 {
 	void *p;
 
-	if (s->free == NULL)
-		slab_grow(s);
-	p = s->free;
-	s->free = *(void **)p;
+	if (s->free != NULL) {
+		p = s->free;
+		s->free = *(void **)p;
+	} else {
+		if (s->fresh_left == 0)
+			slab_grow(s);
+		p = s->fresh;
+		s->fresh += s->size;
+		s->fresh_left--;
+	}
 	s->used++;
 	return p;
 }
@@ -81,7 +142,7 @@ slab_clean(struct slab *s)
 	size_t i;
 
 	for (i = 0; i < s->nchunks; i++)
-		free(s->chunks[i]);
+		rib_big_free(s->chunks[i], s->size * s->per_chunk);
 	free(s->chunks);
 	memset(s, 0, sizeof(*s));
 }
@@ -119,7 +180,7 @@ ptable_init(struct ptable *t)
 {
 	t->nslot = 1024;
 	t->count = 0;
-	t->slot = calloc(t->nslot, sizeof(*t->slot));
+	t->slot = rib_big_alloc(t->nslot * sizeof(*t->slot));
 	if (t->slot == NULL)
 		abort();
 }
@@ -127,7 +188,7 @@ ptable_init(struct ptable *t)
 void
 ptable_clean(struct ptable *t)
 {
-	free(t->slot);
+	rib_big_free(t->slot, t->nslot * sizeof(*t->slot));
 	memset(t, 0, sizeof(*t));
 }
 
@@ -156,13 +217,13 @@ ptable_grow(struct ptable *t)
 	size_t n = t->nslot, i;
 
 	t->nslot *= 2;
-	t->slot = calloc(t->nslot, sizeof(*t->slot));
+	t->slot = rib_big_alloc(t->nslot * sizeof(*t->slot));
 	if (t->slot == NULL)
 		abort();
 	for (i = 0; i < n; i++)
 		if (old[i] != NULL)
 			t->slot[ptable_probe(t, &old[i]->pfx)] = old[i];
-	free(old);
+	rib_big_free(old, n * sizeof(*old));
 }
 
 void
