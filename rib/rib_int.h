@@ -11,7 +11,7 @@
 struct slab {
 	size_t size; /* of one record */
 	size_t per_chunk;
-	void *free; /* recycled records, linked through their start */
+	void *free;        /* recycled records, linked through their start */
 	uint8_t *fresh;    /* never handed out yet, in the last chunk */
 	size_t fresh_left; /* records there */
 	void **chunks;

@@ -57,8 +57,8 @@ rib_big_alloc(size_t bytes)
 		return calloc(1, bytes);
 	bytes = big_size(bytes);
 	len = bytes + RIB_HUGE;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
 	if (p == MAP_FAILED)
 		abort(); /* out of memory is fatal at once */
 	/* Keep the 2 MB aligned part: unmap the rest. */
