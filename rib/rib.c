@@ -399,11 +399,9 @@ rib_stats(const struct rib *r, struct rib_stats *s)
 	s->prefixes[0] = r->tab[0].count;
 	s->prefixes[1] = r->tab[1].count;
 	s->paths = r->npaths;
-	s->dest_bytes = (r->dest_slab.nchunks * r->dest_slab.per_chunk *
-			    r->dest_slab.size) +
+	s->dest_bytes = r->dest_slab.cap * r->dest_slab.size +
 	    (r->tab[0].nslot + r->tab[1].nslot) * sizeof(void *);
-	s->path_bytes =
-	    r->path_slab.nchunks * r->path_slab.per_chunk * r->path_slab.size;
+	s->path_bytes = r->path_slab.cap * r->path_slab.size;
 	rib_attrs_stats(r, &s->attrs);
 }
 

@@ -16,6 +16,7 @@ struct slab {
 	size_t fresh_left; /* records there */
 	void **chunks;
 	size_t nchunks;
+	size_t cap;  /* records in all chunks */
 	size_t used; /* records handed out */
 };
 
@@ -24,7 +25,11 @@ struct slab {
 void *rib_big_alloc(size_t bytes);
 void rib_big_free(void *p, size_t bytes);
 
-/* per_chunk 0: as many records as fill RIB_HUGE. */
+/*
+ * per_chunk 0: chunks of 64 KB, each twice the one before, up to 2 MB
+ * (RIB_HUGE): a small table stays small, a large one sits in huge
+ * pages.
+ */
 void slab_init(struct slab *, size_t size, size_t per_chunk);
 void *slab_alloc(struct slab *);
 void slab_free(struct slab *, void *);

@@ -91,20 +91,36 @@ slab_init(struct slab *s, size_t size, size_t per_chunk)
 	/* A free record holds the link to the next one. */
 	s->size = size < sizeof(void *) ? sizeof(void *) : size;
 	s->size = (s->size + 7) & ~(size_t)7;
-	s->per_chunk = per_chunk ? per_chunk : RIB_HUGE / s->size;
+	s->per_chunk = per_chunk;
+}
+
+/* Records in chunk i. */
+static size_t
+chunk_records(const struct slab *s, size_t i)
+{
+	size_t bytes = (size_t)64 << 10;
+
+	if (s->per_chunk != 0)
+		return s->per_chunk;
+	while (i-- > 0 && bytes < RIB_HUGE)
+		bytes *= 2;
+	return bytes / s->size;
 }
 
 static void
 slab_grow(struct slab *s)
 {
+	size_t n = chunk_records(s, s->nchunks);
+
 	s->chunks = realloc(s->chunks, (s->nchunks + 1) * sizeof(void *));
 	if (s->chunks == NULL)
 		abort();
-	s->fresh = rib_big_alloc(s->size * s->per_chunk);
+	s->fresh = rib_big_alloc(s->size * n);
 	if (s->fresh == NULL)
 		abort();
 	s->chunks[s->nchunks++] = s->fresh;
-	s->fresh_left = s->per_chunk;
+	s->fresh_left = n;
+	s->cap += n;
 }
 
 /* Recycled records first; then the new chunk, in order (no list to
@@ -142,7 +158,7 @@ slab_clean(struct slab *s)
 	size_t i;
 
 	for (i = 0; i < s->nchunks; i++)
-		rib_big_free(s->chunks[i], s->size * s->per_chunk);
+		rib_big_free(s->chunks[i], s->size * chunk_records(s, i));
 	free(s->chunks);
 	memset(s, 0, sizeof(*s));
 }
