@@ -7,8 +7,11 @@
 #   AWS Direct Connect       BIRD   AS 64512  10.0.0.1  <-> dxbgpd 10.0.0.2
 #   Tencent DC, primary      FRR    AS 45090  10.0.2.1  <-> dxbgpd 10.0.2.2
 #   Tencent DC, secondary    GoBGP  AS 45090  10.0.2.3  (same link, a bridge)
-# with the TCP MD5 keys and timers of the config.  It prints the sessions
-# as dxbgpd sees them, then every 30 s, until Ctrl-C or LAB_SECONDS.
+# with the TCP MD5 keys and timers of the config.  The clouds announce
+# their VPC CIDRs; dxbgpd's policy accepts each cloud's own, prefers the
+# Tencent primary, and passes each cloud's CIDRs to the other.  It
+# prints the sessions and the table as dxbgpd sees them, then every
+# 30 s, until Ctrl-C or LAB_SECONDS.
 # Everything it starts lives in namespaces it creates and removes.
 set -eu
 cd "$(dirname "$0")/.."
@@ -72,15 +75,47 @@ for t in dx:10.0.2.2 tc1:10.0.2.1 tc2:10.0.2.3; do
 	ip -n "$(ns sw)" link set "p-$n" master br0
 done
 
-peer_start bird aws "$(ns aws)" as=64512 peer_as=62610 neighbor=10.0.0.2 \
-    router_id=10.0.0.1 password=change-me-aws-bgp-key hold=90 keepalive=30 ||
+# Each cloud announces its VPC's CIDRs: AWS 172.31.0.0/16 and two
+# subnets (and 10.99.0.0/16, which the policy of conf/dxbgpd.conf does
+# not accept from AWS), Tencent 10.100.0.0/16 from both its routers.
+cat >"$DXT_CASE_DIR/aws.conf" <<EOF
+log stderr all;
+router id 10.0.0.1;
+protocol device { scan time 10; }
+protocol static vpc {
+	ipv4;
+	route 172.31.0.0/16 blackhole;
+	route 172.31.1.0/24 blackhole;
+	route 172.31.2.0/24 blackhole;
+	route 10.99.0.0/16 blackhole;
+}
+protocol bgp $(_bird_proto 10.0.0.2) {
+	local 10.0.0.1 as 64512;
+	neighbor 10.0.0.2 as 62610;
+	password "change-me-aws-bgp-key";
+	hold time 90;
+	keepalive time 30;
+	connect delay time 1;
+	error wait time 1, 2;
+	ipv4 { import all; export where proto = "vpc"; };
+}
+EOF
+peer_start bird aws "$(ns aws)" conf="$DXT_CASE_DIR/aws.conf" ||
     fail "BIRD (AWS) did not start"
 peer_start frr tc1 "$(ns tc1)" as=45090 peer_as=62610 neighbor=10.0.2.2 \
     router_id=10.0.2.1 password=change-me-tencent-key hold=180 keepalive=60 ||
     fail "FRR (Tencent primary) did not start"
+timeout 5 ip netns exec "$(ns tc1)" "$VTYSH" --vty_socket "$DXT_CASE_DIR/tc1/vty" \
+    -d bgpd -c "configure terminal" -c "router bgp 45090" \
+    -c "no bgp network import-check" \
+    -c "neighbor 10.0.2.2 advertisement-interval 0" \
+    -c "address-family ipv4 unicast" -c "network 10.100.0.0/16" >/dev/null ||
+    fail "FRR (Tencent primary) does not take its route"
 peer_start gobgp tc2 "$(ns tc2)" as=45090 peer_as=62610 neighbor=10.0.2.2 \
     router_id=10.0.2.3 password=change-me-tencent-key hold=180 keepalive=60 ||
     fail "GoBGP (Tencent secondary) did not start"
+_gobgp_cli "$DXT_CASE_DIR/tc2" "$(ns tc2)" global rib add 10.100.0.0/16 \
+    -a ipv4 || fail "GoBGP (Tencent secondary) does not take its route"
 dx_start dx "$(ns dx)" conf=conf/dxbgpd.conf || fail "dxbgpd did not start"
 
 for nb in 10.0.0.1 10.0.2.1 10.0.2.3; do
@@ -91,11 +126,20 @@ for nb in 10.0.0.1 10.0.2.1 10.0.2.3; do
 	fi
 done
 sh=build/default/shell/dxsh
+# The clouds' routes: AWS's three VPC CIDRs and Tencent's from both
+# routers (20 s at most).
+for ((i = 0; i < 40; i++)); do
+	n=$(ip netns exec "$(ns dx)" "$sh" -S "$DXT_CASE_DIR/dx/sock" \
+	    -c "show bgp summary json" | jq '[.peers[].pfxRcd] | add')
+	[ "${n:-0}" -ge 5 ] && break
+	sleep 0.5
+done
+echo "lab.sh: dxbgpd holds ${n:-0} routes from the clouds"
 start=$(date +%s)
 while :; do
 	echo
 	ip netns exec "$(ns dx)" "$sh" -S "$DXT_CASE_DIR/dx/sock" \
-	    -c "show bgp summary"
+	    -c "show bgp summary" -c "show bgp ipv4 unicast"
 	if [ "$LAB_SECONDS" -gt 0 ] &&
 	    [ $(($(date +%s) - start)) -ge "$LAB_SECONDS" ]; then
 		break
