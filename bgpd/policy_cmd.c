@@ -58,19 +58,86 @@ grow(void **v, size_t n, size_t *cap, size_t sz)
 		abort();
 }
 
-/* Where an entry of sequence seq goes, among n sorted by seq. */
-#define SEQ_POS(arr, n, seq, field)                                            \
-	({                                                                     \
-		size_t _i = 0;                                                 \
-		while (_i < (n) && (arr)[_i] field < (seq))                    \
-			_i++;                                                  \
-		_i;                                                            \
-	})
+/*
+ * The entries of a prefix, community or AS-path list: an array of
+ * records of sz bytes, each starting with its uint32_t sequence
+ * number, kept in order of it.  same(ctx, a, b): whether two entries
+ * say the same (for an entry given without seq); drop(ent): frees what
+ * an entry owns, or NULL.
+ */
+struct seq_ops {
+	size_t sz;
+	bool (*same)(const void *ctx, const void *a, const void *b);
+	void (*drop)(void *ent);
+	const void *ctx;
+};
 
 static uint32_t
-next_seq(uint32_t highest)
+seq_of(const void *ent)
 {
-	return highest / 5 * 5 + 5;
+	return *(const uint32_t *)ent;
+}
+
+/* Entry i of ent. */
+static void *
+seq_at(void *ent, const struct seq_ops *o, size_t i)
+{
+	return (uint8_t *)ent + i * o->sz;
+}
+
+/* The entry with e's seq, or (seq 0) the same as e; n if none. */
+static size_t
+seq_find(void *ent, size_t n, const struct seq_ops *o, const void *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (seq_of(e) != 0 ? seq_of(seq_at(ent, o, i)) == seq_of(e)
+				   : o->same(o->ctx, seq_at(ent, o, i), e))
+			break;
+	return i;
+}
+
+static void
+seq_remove(void *ent, size_t *n, const struct seq_ops *o, size_t i)
+{
+	if (o->drop != NULL)
+		o->drop(seq_at(ent, o, i));
+	memmove(seq_at(ent, o, i), seq_at(ent, o, i + 1), (*n - i - 1) * o->sz);
+	(*n)--;
+}
+
+/*
+ * Puts entry e in, as FRR does: one of the same seq is replaced; one
+ * without seq gets the next multiple of 5 after the highest, unless
+ * the same entry is there already (then e is dropped).
+ */
+static void
+seq_put(void **ent, size_t *n, size_t *cap, const struct seq_ops *o, void *e)
+{
+	size_t i;
+
+	if (seq_of(e) == 0) {
+		if (seq_find(*ent, *n, o, e) < *n) {
+			if (o->drop != NULL)
+				o->drop(e);
+			return;
+		}
+		*(uint32_t *)e =
+		    (*n ? seq_of(seq_at(*ent, o, *n - 1)) : 0) / 5 * 5 + 5;
+	}
+	for (i = 0; i < *n && seq_of(seq_at(*ent, o, i)) < seq_of(e); i++)
+		;
+	if (i < *n && seq_of(seq_at(*ent, o, i)) == seq_of(e)) {
+		if (o->drop != NULL)
+			o->drop(seq_at(*ent, o, i));
+		memcpy(seq_at(*ent, o, i), e, o->sz);
+		return;
+	}
+	grow(ent, *n, cap, o->sz);
+	memmove(seq_at(*ent, o, i + 1), seq_at(*ent, o, i), (*n - i) * o->sz);
+	memcpy(seq_at(*ent, o, i), e, o->sz);
+	(*n)++;
 }
 
 /* ---- prefix lists ---- */
@@ -103,6 +170,15 @@ plist_del(struct pol *p, struct pol_plist *l)
 	free(l);
 }
 
+static bool
+plist_same(const void *ctx, const void *a, const void *b)
+{
+	const struct pol_plist_ent *x = a, *y = b;
+
+	return memcmp(&x->pfx, &y->pfx, sizeof(x->pfx)) == 0 &&
+	    x->permit == y->permit && x->ge == y->ge && x->le == y->le;
+}
+
 static int
 do_plist(struct cmd_state *st, const struct cmd_args *a)
 {
@@ -111,6 +187,7 @@ do_plist(struct cmd_state *st, const struct cmd_args *a)
 	struct pol *p = pol_of(st);
 	struct pol_plist *l = pol_plist_find(p, afi, name);
 	struct pol_plist_ent e = { 0 };
+	struct seq_ops o = { sizeof(e), plist_same, NULL, NULL };
 	unsigned max = afi == BGP_AFI_IPV4 ? 32 : 128;
 	size_t i;
 
@@ -128,24 +205,13 @@ do_plist(struct cmd_state *st, const struct cmd_args *a)
 	if (a->negate) {
 		if (l == NULL)
 			return cmd_error(st, "no prefix list %s", name);
-		if (e.seq == 0 && ptext == NULL) {
-			plist_del(p, l);
-			return 0;
+		if (e.seq != 0 || ptext != NULL) {
+			if ((i = seq_find(l->ent, l->n, &o, &e)) == l->n)
+				return cmd_error(st,
+				    "prefix list %s has no such entry", name);
+			seq_remove(l->ent, &l->n, &o, i);
 		}
-		for (i = 0; i < l->n; i++)
-			if (e.seq != 0 ? l->ent[i].seq == e.seq
-				       : memcmp(&l->ent[i].pfx, &e.pfx,
-					     sizeof(e.pfx)) == 0 &&
-				    l->ent[i].permit == e.permit &&
-				    l->ent[i].ge == e.ge &&
-				    l->ent[i].le == e.le)
-				break;
-		if (i == l->n)
-			return cmd_error(
-			    st, "prefix list %s has no such entry", name);
-		memmove(l->ent + i, l->ent + i + 1,
-		    (l->n - i - 1) * sizeof(*l->ent));
-		if (--l->n == 0)
+		if (l->n == 0 || (e.seq == 0 && ptext == NULL))
 			plist_del(p, l);
 		return 0;
 	}
@@ -160,24 +226,7 @@ do_plist(struct cmd_state *st, const struct cmd_args *a)
 		return cmd_error(st, "le %u must be at least %s %u", e.le,
 		    e.ge ? "ge" : "the prefix length", e.ge ? e.ge : e.pfx.len);
 	l = plist_get(p, afi, name);
-	if (e.seq == 0) {
-		for (i = 0; i < l->n; i++)
-			if (memcmp(&l->ent[i].pfx, &e.pfx, sizeof(e.pfx)) ==
-				0 &&
-			    l->ent[i].permit == e.permit &&
-			    l->ent[i].ge == e.ge && l->ent[i].le == e.le)
-				return 0; /* already there */
-		e.seq = next_seq(l->n ? l->ent[l->n - 1].seq : 0);
-	}
-	i = SEQ_POS(l->ent, l->n, e.seq, .seq);
-	if (i < l->n && l->ent[i].seq == e.seq) {
-		l->ent[i] = e;
-		return 0;
-	}
-	grow((void **)&l->ent, l->n, &l->cap, sizeof(*l->ent));
-	memmove(l->ent + i + 1, l->ent + i, (l->n - i) * sizeof(*l->ent));
-	l->ent[i] = e;
-	l->n++;
+	seq_put((void **)&l->ent, &l->n, &l->cap, &o, &e);
 	return 0;
 }
 
@@ -239,6 +288,23 @@ parse_values(struct cmd_state *st, const char *text, bool large, uint8_t *out,
 	return (int)n;
 }
 
+/* ctx: the width of a value, 4 (standard) or 12 (large). */
+static bool
+clist_same(const void *ctx, const void *a, const void *b)
+{
+	const struct pol_clist_ent *x = a, *y = b;
+	size_t w = *(const size_t *)ctx;
+
+	return x->permit == y->permit && x->n == y->n &&
+	    memcmp(x->v, y->v, x->n * w) == 0;
+}
+
+static void
+clist_drop(void *ent)
+{
+	free(((struct pol_clist_ent *)ent)->v);
+}
+
 static int
 do_clist(struct cmd_state *st, const struct cmd_args *a)
 {
@@ -249,6 +315,7 @@ do_clist(struct cmd_state *st, const struct cmd_args *a)
 	struct pol_clist_ent e = { 0 };
 	uint8_t v[POL_VALUES_MAX * 12];
 	size_t w = large ? 12 : 4, i;
+	struct seq_ops o = { sizeof(e), clist_same, clist_drop, &w };
 	int n = 0;
 
 	if (name_ok(st, name) == -1)
@@ -259,28 +326,18 @@ do_clist(struct cmd_state *st, const struct cmd_args *a)
 	e.seq = cmd_arg_num(a, "S", 0);
 	e.permit = cmd_arg(a, "permit") != NULL;
 	e.n = (size_t)n;
+	e.v = v;
 	if (a->negate) {
 		if (l == NULL)
 			return cmd_error(st, "no community list %s", name);
-		if (e.seq == 0 && text == NULL) {
-			clist_del(p, l);
-			return 0;
+		if (e.seq != 0 || text != NULL) {
+			if ((i = seq_find(l->ent, l->n, &o, &e)) == l->n)
+				return cmd_error(st,
+				    "community list %s has no such entry",
+				    name);
+			seq_remove(l->ent, &l->n, &o, i);
 		}
-		for (i = 0; i < l->n; i++)
-			if (e.seq != 0 ? l->ent[i].seq == e.seq
-				       : l->ent[i].permit == e.permit &&
-				    l->ent[i].n == e.n &&
-				    memcmp(l->ent[i].v, v, e.n * w) == 0)
-				break;
-		if (i == l->n)
-			return cmd_error(st,
-			    "community list %s has no such "
-			    "entry",
-			    name);
-		free(l->ent[i].v);
-		memmove(l->ent + i, l->ent + i + 1,
-		    (l->n - i - 1) * sizeof(*l->ent));
-		if (--l->n == 0)
+		if (l->n == 0 || (e.seq == 0 && text == NULL))
 			clist_del(p, l);
 		return 0;
 	}
@@ -292,26 +349,9 @@ do_clist(struct cmd_state *st, const struct cmd_args *a)
 			;
 		*pp = l;
 	}
-	if (e.seq == 0) {
-		for (i = 0; i < l->n; i++)
-			if (l->ent[i].permit == e.permit &&
-			    l->ent[i].n == e.n &&
-			    memcmp(l->ent[i].v, v, e.n * w) == 0)
-				return 0;
-		e.seq = next_seq(l->n ? l->ent[l->n - 1].seq : 0);
-	}
 	e.v = cmd_xmalloc(e.n * w);
 	memcpy(e.v, v, e.n * w);
-	i = SEQ_POS(l->ent, l->n, e.seq, .seq);
-	if (i < l->n && l->ent[i].seq == e.seq) {
-		free(l->ent[i].v);
-		l->ent[i] = e;
-		return 0;
-	}
-	grow((void **)&l->ent, l->n, &l->cap, sizeof(*l->ent));
-	memmove(l->ent + i + 1, l->ent + i, (l->n - i) * sizeof(*l->ent));
-	l->ent[i] = e;
-	l->n++;
+	seq_put((void **)&l->ent, &l->n, &l->cap, &o, &e);
 	return 0;
 }
 
@@ -332,6 +372,20 @@ aslist_del(struct pol *p, struct pol_aslist *l)
 	free(l);
 }
 
+static bool
+aslist_same(const void *ctx, const void *a, const void *b)
+{
+	const struct pol_aslist_ent *x = a, *y = b;
+
+	return x->permit == y->permit && strcmp(x->text, y->text) == 0;
+}
+
+static void
+aslist_drop(void *ent)
+{
+	regfree(&((struct pol_aslist_ent *)ent)->re);
+}
+
 static int
 do_aslist(struct cmd_state *st, const struct cmd_args *a)
 {
@@ -339,6 +393,7 @@ do_aslist(struct cmd_state *st, const struct cmd_args *a)
 	struct pol *p = pol_of(st);
 	struct pol_aslist *l = pol_aslist_find(p, name), **pp;
 	struct pol_aslist_ent e = { 0 };
+	struct seq_ops o = { sizeof(e), aslist_same, aslist_drop, NULL };
 	char err[128];
 	size_t i;
 
@@ -354,24 +409,15 @@ do_aslist(struct cmd_state *st, const struct cmd_args *a)
 	if (a->negate) {
 		if (l == NULL)
 			return cmd_error(st, "no AS-path access list %s", name);
-		if (e.seq == 0 && text == NULL) {
-			aslist_del(p, l);
-			return 0;
+		if (e.seq != 0 || text != NULL) {
+			if ((i = seq_find(l->ent, l->n, &o, &e)) == l->n)
+				return cmd_error(st,
+				    "AS-path access list %s has no such "
+				    "entry",
+				    name);
+			seq_remove(l->ent, &l->n, &o, i);
 		}
-		for (i = 0; i < l->n; i++)
-			if (e.seq != 0 ? l->ent[i].seq == e.seq
-				       : l->ent[i].permit == e.permit &&
-				    strcmp(l->ent[i].text, e.text) == 0)
-				break;
-		if (i == l->n)
-			return cmd_error(st,
-			    "AS-path access list %s has no "
-			    "such entry",
-			    name);
-		regfree(&l->ent[i].re);
-		memmove(l->ent + i, l->ent + i + 1,
-		    (l->n - i - 1) * sizeof(*l->ent));
-		if (--l->n == 0)
+		if (l->n == 0 || (e.seq == 0 && text == NULL))
 			aslist_del(p, l);
 		return 0;
 	}
@@ -385,25 +431,7 @@ do_aslist(struct cmd_state *st, const struct cmd_args *a)
 			;
 		*pp = l;
 	}
-	if (e.seq == 0) {
-		for (i = 0; i < l->n; i++)
-			if (l->ent[i].permit == e.permit &&
-			    strcmp(l->ent[i].text, e.text) == 0) {
-				regfree(&e.re);
-				return 0;
-			}
-		e.seq = next_seq(l->n ? l->ent[l->n - 1].seq : 0);
-	}
-	i = SEQ_POS(l->ent, l->n, e.seq, .seq);
-	if (i < l->n && l->ent[i].seq == e.seq) {
-		regfree(&l->ent[i].re);
-		l->ent[i] = e;
-		return 0;
-	}
-	grow((void **)&l->ent, l->n, &l->cap, sizeof(*l->ent));
-	memmove(l->ent + i + 1, l->ent + i, (l->n - i) * sizeof(*l->ent));
-	l->ent[i] = e;
-	l->n++;
+	seq_put((void **)&l->ent, &l->n, &l->cap, &o, &e);
 	return 0;
 }
 
@@ -422,6 +450,17 @@ rmap_del(struct pol *p, struct pol_rmap *m)
 		free(m->ent[i]);
 	free(m->ent);
 	free(m);
+}
+
+/* Where entry seq is, or would go, in m. */
+static size_t
+rmap_pos(const struct pol_rmap *m, uint32_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < m->n && m->ent[i]->seq < seq; i++)
+		;
+	return i;
 }
 
 static int
@@ -443,7 +482,7 @@ do_route_map(struct cmd_state *st, const struct cmd_args *a)
 			rmap_del(p, m);
 			return 0;
 		}
-		i = SEQ_POS(m->ent, m->n, seq, ->seq);
+		i = rmap_pos(m, seq);
 		if (i == m->n || m->ent[i]->seq != seq)
 			return cmd_error(
 			    st, "route-map %s has no entry %u", name, seq);
@@ -461,7 +500,7 @@ do_route_map(struct cmd_state *st, const struct cmd_args *a)
 			;
 		*pp = m;
 	}
-	i = SEQ_POS(m->ent, m->n, seq, ->seq);
+	i = rmap_pos(m, seq);
 	if (i < m->n && m->ent[i]->seq == seq) {
 		/* Like FRR: the same entry, its action as now typed. */
 		m->ent[i]->permit = cmd_arg(a, "permit") != NULL;
