@@ -39,46 +39,75 @@ pol_new(void)
 }
 
 void
-pol_free(struct pol *p)
+pol_plist_del(struct pol *p, struct pol_plist *l)
 {
+	struct pol_plist **pp;
+
+	for (pp = &p->plists; *pp != l; pp = &(*pp)->next)
+		;
+	*pp = l->next;
+	free(l->ent);
+	free(l);
+}
+
+void
+pol_clist_del(struct pol *p, struct pol_clist *l)
+{
+	struct pol_clist **pp;
 	size_t i;
 
+	for (pp = &p->clists; *pp != l; pp = &(*pp)->next)
+		;
+	*pp = l->next;
+	for (i = 0; i < l->n; i++)
+		free(l->ent[i].v);
+	free(l->ent);
+	free(l);
+}
+
+void
+pol_aslist_del(struct pol *p, struct pol_aslist *l)
+{
+	struct pol_aslist **pp;
+	size_t i;
+
+	for (pp = &p->aslists; *pp != l; pp = &(*pp)->next)
+		;
+	*pp = l->next;
+	for (i = 0; i < l->n; i++)
+		regfree(&l->ent[i].re);
+	free(l->ent);
+	free(l);
+}
+
+void
+pol_rmap_del(struct pol *p, struct pol_rmap *m)
+{
+	struct pol_rmap **pp;
+	size_t i;
+
+	for (pp = &p->rmaps; *pp != m; pp = &(*pp)->next)
+		;
+	*pp = m->next;
+	for (i = 0; i < m->n; i++)
+		free(m->ent[i]);
+	free(m->ent);
+	free(m);
+}
+
+void
+pol_free(struct pol *p)
+{
 	if (p == NULL)
 		return;
-	while (p->plists != NULL) {
-		struct pol_plist *l = p->plists;
-
-		p->plists = l->next;
-		free(l->ent);
-		free(l);
-	}
-	while (p->clists != NULL) {
-		struct pol_clist *l = p->clists;
-
-		p->clists = l->next;
-		for (i = 0; i < l->n; i++)
-			free(l->ent[i].v);
-		free(l->ent);
-		free(l);
-	}
-	while (p->aslists != NULL) {
-		struct pol_aslist *l = p->aslists;
-
-		p->aslists = l->next;
-		for (i = 0; i < l->n; i++)
-			regfree(&l->ent[i].re);
-		free(l->ent);
-		free(l);
-	}
-	while (p->rmaps != NULL) {
-		struct pol_rmap *m = p->rmaps;
-
-		p->rmaps = m->next;
-		for (i = 0; i < m->n; i++)
-			free(m->ent[i]);
-		free(m->ent);
-		free(m);
-	}
+	while (p->plists != NULL)
+		pol_plist_del(p, p->plists);
+	while (p->clists != NULL)
+		pol_clist_del(p, p->clists);
+	while (p->aslists != NULL)
+		pol_aslist_del(p, p->aslists);
+	while (p->rmaps != NULL)
+		pol_rmap_del(p, p->rmaps);
 	free(p);
 }
 

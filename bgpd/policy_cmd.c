@@ -158,18 +158,6 @@ plist_get(struct pol *p, int afi, const char *name)
 	return l;
 }
 
-static void
-plist_del(struct pol *p, struct pol_plist *l)
-{
-	struct pol_plist **pp;
-
-	for (pp = &p->plists; *pp != l; pp = &(*pp)->next)
-		;
-	*pp = l->next;
-	free(l->ent);
-	free(l);
-}
-
 static bool
 plist_same(const void *ctx, const void *a, const void *b)
 {
@@ -212,7 +200,7 @@ do_plist(struct cmd_state *st, const struct cmd_args *a)
 			seq_remove(l->ent, &l->n, &o, i);
 		}
 		if (l->n == 0 || (e.seq == 0 && ptext == NULL))
-			plist_del(p, l);
+			pol_plist_del(p, l);
 		return 0;
 	}
 	if (e.ge > max || e.le > max)
@@ -231,21 +219,6 @@ do_plist(struct cmd_state *st, const struct cmd_args *a)
 }
 
 /* ---- community lists ---- */
-
-static void
-clist_del(struct pol *p, struct pol_clist *l)
-{
-	struct pol_clist **pp;
-	size_t i;
-
-	for (pp = &p->clists; *pp != l; pp = &(*pp)->next)
-		;
-	*pp = l->next;
-	for (i = 0; i < l->n; i++)
-		free(l->ent[i].v);
-	free(l->ent);
-	free(l);
-}
 
 /*
  * Community values from text separated by blanks into out (max
@@ -338,7 +311,7 @@ do_clist(struct cmd_state *st, const struct cmd_args *a)
 			seq_remove(l->ent, &l->n, &o, i);
 		}
 		if (l->n == 0 || (e.seq == 0 && text == NULL))
-			clist_del(p, l);
+			pol_clist_del(p, l);
 		return 0;
 	}
 	if (l == NULL) {
@@ -356,21 +329,6 @@ do_clist(struct cmd_state *st, const struct cmd_args *a)
 }
 
 /* ---- AS-path access lists ---- */
-
-static void
-aslist_del(struct pol *p, struct pol_aslist *l)
-{
-	struct pol_aslist **pp;
-	size_t i;
-
-	for (pp = &p->aslists; *pp != l; pp = &(*pp)->next)
-		;
-	*pp = l->next;
-	for (i = 0; i < l->n; i++)
-		regfree(&l->ent[i].re);
-	free(l->ent);
-	free(l);
-}
 
 static bool
 aslist_same(const void *ctx, const void *a, const void *b)
@@ -418,7 +376,7 @@ do_aslist(struct cmd_state *st, const struct cmd_args *a)
 			seq_remove(l->ent, &l->n, &o, i);
 		}
 		if (l->n == 0 || (e.seq == 0 && text == NULL))
-			aslist_del(p, l);
+			pol_aslist_del(p, l);
 		return 0;
 	}
 	if (pol_aslist_compile(&e, err, sizeof(err)) == -1)
@@ -436,21 +394,6 @@ do_aslist(struct cmd_state *st, const struct cmd_args *a)
 }
 
 /* ---- route-maps ---- */
-
-static void
-rmap_del(struct pol *p, struct pol_rmap *m)
-{
-	struct pol_rmap **pp;
-	size_t i;
-
-	for (pp = &p->rmaps; *pp != m; pp = &(*pp)->next)
-		;
-	*pp = m->next;
-	for (i = 0; i < m->n; i++)
-		free(m->ent[i]);
-	free(m->ent);
-	free(m);
-}
 
 /* Where entry seq is, or would go, in m. */
 static size_t
@@ -479,7 +422,7 @@ do_route_map(struct cmd_state *st, const struct cmd_args *a)
 		if (m == NULL)
 			return cmd_error(st, "no route-map %s", name);
 		if (seq == 0) {
-			rmap_del(p, m);
+			pol_rmap_del(p, m);
 			return 0;
 		}
 		i = rmap_pos(m, seq);
@@ -490,7 +433,7 @@ do_route_map(struct cmd_state *st, const struct cmd_args *a)
 		memmove(m->ent + i, m->ent + i + 1,
 		    (m->n - i - 1) * sizeof(*m->ent));
 		if (--m->n == 0)
-			rmap_del(p, m);
+			pol_rmap_del(p, m);
 		return 0;
 	}
 	if (m == NULL) {

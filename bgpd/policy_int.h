@@ -144,6 +144,12 @@ struct pol {
 	struct pol_rmap *rmaps;
 };
 
+/* Takes one list or route-map out of a policy and frees it. */
+void pol_plist_del(struct pol *, struct pol_plist *);
+void pol_clist_del(struct pol *, struct pol_clist *);
+void pol_aslist_del(struct pol *, struct pol_aslist *);
+void pol_rmap_del(struct pol *, struct pol_rmap *);
+
 struct pol_plist *pol_plist_find(const struct pol *, int afi, const char *);
 struct pol_clist *pol_clist_find(const struct pol *, bool large, const char *);
 struct pol_aslist *pol_aslist_find(const struct pol *, const char *);

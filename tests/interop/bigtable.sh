@@ -83,17 +83,8 @@ EOF
 }
 
 dxt_init
-why=
-if ! why=$(dxt_need_root); then
-	:
-elif ! command -v gcc >/dev/null; then
+if why=$(dxt_why_not) && ! command -v gcc >/dev/null; then
 	why="needs gcc"
-elif ! dxt_have_jq; then
-	why="needs jq"
-elif ! dx_available; then
-	why="dxbgpd not built: $DXBGPD"
-elif ! _dxbgpd_sh >/dev/null; then
-	why="dxsh not built"
 fi
 name="large table: $BT_N routes shown in parts; a slow reader holds nothing up"
 if [ -n "$why" ]; then

@@ -524,6 +524,24 @@ _dxt_norm_state() {
 	esac
 }
 
+# dxt_why_not KIND...: why a script that drives dxbgpd (with dxsh and
+# jq) against the peer daemons KIND... cannot run, printed; nothing and
+# status 0 if it can.
+dxt_why_not() {
+	local k missing=
+	dxt_need_root || return 1
+	for k in "$@"; do
+		peer_available "$k" || missing="$missing $k"
+	done
+	if [ -n "$missing" ]; then
+		echo "needs$missing; scripts/setup.sh --test --peers"
+		return 1
+	fi
+	dxt_have_jq || { echo "needs jq"; return 1; }
+	dx_available || { echo "dxbgpd not built: $DXBGPD"; return 1; }
+	_dxbgpd_sh >/dev/null || { echo "dxsh not built"; return 1; }
+}
+
 peer_available() {
 	case $1 in
 	bird) [ -x "$BIRD" ] && [ -x "$BIRDC" ] ;;
@@ -846,6 +864,33 @@ ${O_password:+	password \"$O_password\";}
 	ipv$O_af { import all; export none; };
 }
 EOF
+}
+
+# bird_static_conf ADDR AS NEIGHBOR PEER_AS KEY PREFIX...: a BIRD config
+# that sends the IPv4 PREFIXes (static blackhole routes) to NEIGHBOR
+# over one eBGP session from ADDR, with TCP MD5 KEY if not empty, and
+# takes nothing from it.
+bird_static_conf() {
+	local addr=$1 as=$2 nb=$3 peer_as=$4 key=$5 p
+	shift 5
+	echo "log stderr all;"
+	echo "router id $addr;"
+	echo "protocol device { scan time 10; }"
+	echo "protocol static s_routes {"
+	echo "	ipv4;"
+	for p in "$@"; do
+		echo "	route $p blackhole;"
+	done
+	echo "}"
+	echo "protocol bgp $(_bird_proto "$nb") {"
+	echo "	local $addr as $as;"
+	echo "	neighbor $nb as $peer_as;"
+	[ -n "$key" ] && echo "	password \"$key\";"
+	echo "	connect delay time 1;"
+	echo "	connect retry time 2;"
+	echo "	error wait time 1, 2;"
+	echo "	ipv4 { import none; export all; };"
+	echo "}"
 }
 
 _bird_spawn() {

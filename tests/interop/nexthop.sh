@@ -28,27 +28,6 @@ BIRD_A=10.0.0.1 DX_B=10.0.0.2
 FRR_A=10.0.1.1 DX_F=10.0.1.2
 NH=192.0.2.99
 
-_nh_bird_conf() {
-	cat <<EOF
-log stderr all;
-router id $BIRD_A;
-protocol device { scan time 10; }
-protocol static s_routes {
-	ipv4;
-	route 198.18.1.0/24 blackhole;
-	route 198.18.2.0/24 blackhole;
-}
-protocol bgp $(_bird_proto "$DX_B") {
-	local $BIRD_A as $AS_BIRD;
-	neighbor $DX_B as $AS_DX;
-	connect delay time 1;
-	connect retry time 2;
-	error wait time 1, 2;
-	ipv4 { import none; export all; };
-}
-EOF
-}
-
 _nh_dx_conf() {
 	cat <<EOF
 hostname dx
@@ -113,7 +92,8 @@ _nh_case() {
 	netns_link f "$FRR_A/24" "$DX_F/24" || return 1
 	_nh_dx_conf >"$DXT_CASE_DIR/dx.conf"
 	dx_start dx "$NS_DX" conf="$DXT_CASE_DIR/dx.conf" || return 1
-	_nh_bird_conf >"$DXT_CASE_DIR/bird.conf"
+	bird_static_conf "$BIRD_A" $AS_BIRD "$DX_B" $AS_DX "" 198.18.1.0/24 \
+	    198.18.2.0/24 >"$DXT_CASE_DIR/bird.conf"
 	peer_start bird bird "$NS_PEER" conf="$DXT_CASE_DIR/bird.conf" ||
 	    return 1
 	peer_start frr frr "$NS_LINK" as=$AS_FRR peer_as=$AS_DX \
@@ -156,18 +136,7 @@ _nh_case() {
 }
 
 dxt_init
-why=
-if ! why=$(dxt_need_root); then
-	:
-elif ! peer_available bird || ! peer_available frr; then
-	why="needs BIRD and FRR; scripts/setup.sh --test --peers"
-elif ! dxt_have_jq; then
-	why="needs jq"
-elif ! dx_available; then
-	why="dxbgpd not built: $DXBGPD"
-elif ! _dxbgpd_sh >/dev/null; then
-	why="dxsh not built"
-fi
+why=$(dxt_why_not bird frr)
 name="next hops: unreachable ones ineligible; kernel route changes tracked"
 if [ -n "$why" ]; then
 	dxt_skip "$name" "$why"

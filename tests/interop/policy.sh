@@ -802,19 +802,7 @@ funcs=(_pt_inbound _pt_outbound _pt_network _pt_rfc8212 _pt_undefined
     _pt_ipv6)
 
 dxt_init
-why=
-if ! why=$(dxt_need_root); then
-	:
-elif ! peer_available bird || ! peer_available frr ||
-    ! peer_available gobgp; then
-	why="needs BIRD, FRR and GoBGP; scripts/setup.sh --test --peers"
-elif ! dxt_have_jq; then
-	why="needs jq"
-elif ! dx_available; then
-	why="dxbgpd not built: $DXBGPD"
-elif ! _dxbgpd_sh >/dev/null; then
-	why="dxsh not built"
-fi
+why=$(dxt_why_not bird frr gobgp)
 for i in "${!cases[@]}"; do
 	if [ -n "$why" ]; then
 		dxt_skip "policy: ${cases[i]}" "$why"

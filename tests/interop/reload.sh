@@ -69,28 +69,6 @@ exit
 EOF
 }
 
-_rl_bird_conf() {
-	cat <<EOF
-log stderr all;
-router id $BIRD_A;
-protocol device { scan time 10; }
-protocol static s_routes {
-	ipv4;
-	route 198.18.1.0/24 blackhole;
-	route 198.18.2.0/24 blackhole;
-}
-protocol bgp $(_bird_proto "$DX_B") {
-	local $BIRD_A as $AS_BIRD;
-	neighbor $DX_B as $AS_DX;
-	password "key-bird";
-	connect delay time 1;
-	connect retry time 2;
-	error wait time 1, 2;
-	ipv4 { import none; export all; };
-}
-EOF
-}
-
 _rl_dxsh() {
 	timeout 5 "$(_dxbgpd_sh)" -S "$DXT_CASE_DIR/dx/sock" -c "$1"
 }
@@ -158,7 +136,8 @@ _rl_case() {
 	local ns_gobgp=$NS_LINK
 	_rl_dx_conf aws-one dx-a "" key-gobgp >"$c/dx1.conf"
 	dx_start dx "$NS_DX" conf="$c/dx1.conf" || return 1
-	_rl_bird_conf >"$c/bird.conf"
+	bird_static_conf "$BIRD_A" $AS_BIRD "$DX_B" $AS_DX key-bird \
+	    198.18.1.0/24 198.18.2.0/24 >"$c/bird.conf"
 	peer_start bird bird "$NS_PEER" conf="$c/bird.conf" || return 1
 	peer_start frr frr "$ns_frr" as=$AS_FRR peer_as=$AS_DX \
 	    neighbor=$DX_F addr=$FRR_A password=key-frr || return 1
@@ -237,19 +216,7 @@ _rl_case() {
 }
 
 dxt_init
-why=
-if ! why=$(dxt_need_root); then
-	:
-elif ! peer_available bird || ! peer_available frr ||
-    ! peer_available gobgp; then
-	why="needs BIRD, FRR and GoBGP; scripts/setup.sh --test --peers"
-elif ! dxt_have_jq; then
-	why="needs jq"
-elif ! dx_available; then
-	why="dxbgpd not built: $DXBGPD"
-elif ! _dxbgpd_sh >/dev/null; then
-	why="dxsh not built"
-fi
+why=$(dxt_why_not bird frr gobgp)
 name="reload: a bad config changes nothing; harmless changes reset nothing; a new key resets only its session"
 if [ -n "$why" ]; then
 	dxt_skip "$name" "$why"

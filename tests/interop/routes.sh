@@ -621,19 +621,7 @@ funcs=(_rt_readvertised _rt_withdraw_half _rt_change_attrs _rt_bird_restart
     _rt_dx_view _rt_requires_policy _rt_reload_policy _rt_reload_soft)
 
 dxt_init
-why=
-if ! why=$(dxt_need_root); then
-	:
-elif ! peer_available bird || ! peer_available frr ||
-    ! peer_available gobgp; then
-	why="needs BIRD, FRR and GoBGP; scripts/setup.sh --test --peers"
-elif ! dxt_have_jq; then
-	why="needs jq"
-elif ! dx_available; then
-	why="dxbgpd not built: $DXBGPD"
-elif ! _dxbgpd_sh >/dev/null; then
-	why="dxsh not built"
-fi
+why=$(dxt_why_not bird frr gobgp)
 for i in "${!cases[@]}"; do
 	if [ -n "$why" ]; then
 		dxt_skip "routes: ${cases[i]}" "$why"
