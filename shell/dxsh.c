@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -395,9 +396,46 @@ sigint_cb(int sig)
 	got_sigint = 1;
 }
 
+/*
+ * The history file: $DXSH_HISTFILE (empty: none), else ~/.dxsh_history.
+ * Kept mode 0600.  Lines that set a password never enter the history,
+ * so no key is ever written to it.
+ */
+static const char *
+history_file(char *buf, size_t len)
+{
+	const char *v = getenv("DXSH_HISTFILE"), *home;
+
+	if (v != NULL)
+		return v[0] != '\0' ? v : NULL;
+	if ((home = getenv("HOME")) == NULL || home[0] == '\0' ||
+	    (size_t)snprintf(buf, len, "%s/.dxsh_history", home) >= len)
+		return NULL;
+	return buf;
+}
+
+static void
+history_keep(History *h, const char *path, const char *cmd)
+{
+	HistEvent ev;
+	mode_t old;
+
+	if (strstr(cmd, "password") != NULL)
+		return;
+	history(h, &ev, H_ENTER, cmd);
+	if (path == NULL)
+		return;
+	old = umask(077);
+	history(h, &ev, H_SAVE, path);
+	umask(old);
+	(void)chmod(path, 0600);
+}
+
 static int
 interactive(int fd, const char *prompt)
 {
+	char hbuf[4096];
+	const char *hfile = history_file(hbuf, sizeof(hbuf));
 	struct sh sh = { .fd = fd };
 	struct sigaction sa;
 	HistEvent ev;
@@ -414,6 +452,8 @@ interactive(int fd, const char *prompt)
 	sh.hist = history_init();
 	history(sh.hist, &ev, H_SETSIZE, HISTORY_SIZE);
 	history(sh.hist, &ev, H_SETUNIQUE, 1);
+	if (hfile != NULL)
+		history(sh.hist, &ev, H_LOAD, hfile);
 	sh.el = el_init("dxsh", stdin, stdout, stderr);
 	el_set(sh.el, EL_CLIENTDATA, &sh);
 	el_set(sh.el, EL_EDITOR, "emacs");
@@ -458,7 +498,7 @@ interactive(int fd, const char *prompt)
 			free(cmd);
 			continue;
 		}
-		history(sh.hist, &ev, H_ENTER, cmd);
+		history_keep(sh.hist, hfile, cmd);
 		rc = run(fd, cmd);
 		free(cmd);
 		if (rc == -1) {

@@ -291,6 +291,63 @@ _sh_interactive() {
 	sh_alive
 }
 
+# ------------------------------------------------------------ history file
+
+_sh_history() {
+	local hist=$DXT_CASE_DIR/hist mode
+	sh_start || return 1
+	DXSH_HISTFILE=$hist python3 - "$SH_DXSH" "$SH_SOCK" <<-'EOF' || return 1
+	import os, pty, re, select, sys, time
+	dxsh, sock = sys.argv[1], sys.argv[2]
+	ansi = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\x07")
+
+	def session(keys, want):
+	    pid, fd = pty.fork()
+	    if pid == 0:
+	        os.environ["TERM"] = "dumb"
+	        os.execv(dxsh, [dxsh, "-S", sock])
+	    buf, end, i = "", time.time() + 10, 0
+	    while i < len(want):
+	        if time.time() > end:
+	            print("FAIL: waiting for %r, screen %r" % (want[i], buf[-800:]))
+	            sys.exit(1)
+	        r, _, _ = select.select([fd], [], [], 0.1)
+	        if r:
+	            try:
+	                buf += os.read(fd, 65536).decode(errors="replace")
+	            except OSError:
+	                break
+	        clean = ansi.sub("", buf)
+	        m = re.search(want[i], clean)
+	        if m:
+	            buf = clean[m.end():]
+	            if keys[i]:
+	                os.write(fd, keys[i].encode())
+	            i += 1
+	    os.waitpid(pid, 0)
+
+	print("one session: a command, then one naming a password")
+	session(["show bgp summary\r", "show ip prefix-list password-x\r",
+	         "\x04", None],
+	        [r"dx1# $", r"dx1# $", r"dx1# $", r"$"])
+	print("the next session recalls the first with the up arrow")
+	session(["\x1b[A", "\r", "\x04", None],
+	        [r"dx1# $", r"dx1# show bgp summary$", r"Neighbor.*\n(?s:.*)dx1# $",
+	         r"$"])
+	print("ok")
+	EOF
+	mode=$(stat -c %a "$hist") || return 1
+	echo "history file mode $mode; holds:"
+	sed 's/^/    | /' "$hist"
+	[ "$mode" = 600 ] || return 1
+	grep -q 'show.040bgp.040summary' "$hist" || return 1
+	if grep -q password "$hist"; then
+		echo "a line naming a password was written to the history"
+		return 1
+	fi
+	sh_alive
+}
+
 # ------------------------------------------------------------ one-shot
 
 _sh_oneshot() {
@@ -567,6 +624,7 @@ cases=(
     "control socket: 0660, group, SO_PEERCRED refusal"
     "control socket survives garbage and oversized requests"
     "reload check, reload and write memory"
+    "history kept in a 0600 file across sessions, without password lines"
 )
 why=
 if ! why=$(dxt_need_root); then
@@ -589,4 +647,5 @@ dxt_case "${cases[1]}" _sh_oneshot
 dxt_case "${cases[2]}" _sh_access
 dxt_case "${cases[3]}" _sh_garbage
 dxt_case "${cases[4]}" _sh_reload
+dxt_case "${cases[5]}" _sh_history
 dxt_finish
