@@ -362,11 +362,11 @@ conf_warn(const struct conf *c, const char *name, FILE *out)
 
 /* ---- reading ---- */
 
+/* Runs every line of text on c; how many were refused (reported). */
 static int
-load(const char *text, size_t len, const char *name, struct conf **out,
-    FILE *errs)
+parse(
+    const char *text, size_t len, const char *name, struct conf *c, FILE *errs)
 {
-	struct conf *c = conf_new();
 	struct cmd_state st;
 	size_t cap = 256, i = 0;
 	char *line = cmd_xmalloc(cap);
@@ -402,8 +402,21 @@ load(const char *text, size_t len, const char *name, struct conf **out,
 	}
 	explicit_bzero(line, cap);
 	free(line);
-	/* The tree is checked only once every line has been understood. */
-	if (nerr == 0)
+	return nerr;
+}
+
+/*
+ * The lines, then (check) the checks of the whole tree, once every line
+ * has been understood.
+ */
+static int
+load(const char *text, size_t len, const char *name, struct conf **out,
+    FILE *errs, bool check)
+{
+	struct conf *c = conf_new();
+	int nerr = parse(text, len, name, c, errs);
+
+	if (nerr == 0 && check)
 		nerr = conf_check(c, name, errs);
 	if (nerr > 0) {
 		conf_free(c);
@@ -418,7 +431,14 @@ int
 conf_load_string(
     const char *text, const char *name, struct conf **out, FILE *errs)
 {
-	return load(text, strlen(text), name, out, errs);
+	return load(text, strlen(text), name, out, errs, true);
+}
+
+int
+conf_parse_string(
+    const char *text, const char *name, struct conf **out, FILE *errs)
+{
+	return load(text, strlen(text), name, out, errs, false);
 }
 
 int
@@ -455,7 +475,7 @@ conf_load_file(const char *path, struct conf **out, FILE *errs)
 		return -1;
 	}
 	fclose(f);
-	rc = load(buf, len, path, out, errs);
+	rc = load(buf, len, path, out, errs, true);
 	explicit_bzero(buf, cap);
 	free(buf);
 	return rc;

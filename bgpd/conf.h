@@ -163,6 +163,12 @@ int conf_load_file(const char *path, struct conf **out, FILE *errs);
 int conf_load_string(
     const char *text, const char *name, struct conf **out, FILE *errs);
 /*
+ * The lines only, without the checks of the whole tree (conf_check):
+ * for a candidate being edited in the shell, which may be incomplete.
+ */
+int conf_parse_string(
+    const char *text, const char *name, struct conf **out, FILE *errs);
+/*
  * The checks of a whole tree, for trees built by the shell too: a
  * neighbor without remote-as, reserved AS numbers, timers, options
  * that exclude each other.  Prints each as "NAME:LINE: reason" (the

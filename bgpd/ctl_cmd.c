@@ -80,30 +80,18 @@ text_eq(const struct text *a, const struct text *b)
 static struct conf *
 tree_from_text(const char *text, char *err, size_t errlen)
 {
-	struct conf *c = conf_new();
-	struct cmd_state st;
-	const char *p = text;
-	char *line;
+	struct conf *c = NULL;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&msg, &len);
 
-	cmd_state_init(&st, CMD_MODE_CONFIG, c);
-	while (*p != '\0') {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
-		line = cmd_xmalloc(n + 1);
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p += nl ? n + 1 : n;
-		if (cmd_exec(&st, line) != 0) {
-			snprintf(err, errlen, "'%.60s': %.180s", line, st.err);
-			explicit_bzero(line, n);
-			free(line);
-			conf_free(c);
-			return NULL;
-		}
-		explicit_bzero(line, n);
-		free(line);
-	}
+	if (f == NULL)
+		log_fatal("out of memory");
+	conf_parse_string(text, "running config", &c, f);
+	fclose(f);
+	if (c == NULL)
+		snprintf(err, errlen, "%.*s", (int)strcspn(msg, "\n"), msg);
+	free(msg);
 	return c;
 }
 
