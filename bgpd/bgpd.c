@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bfd_sess.h"
 #include "conf_diff.h"
+#include "iface.h"
 #include "log.h"
 #include "sess_sock.h"
 #include "session.h"
@@ -124,6 +126,119 @@ bgpd_peer_find(struct bgpd *d, const struct conf_addr *a)
 	return NULL;
 }
 
+/* ---- BFD: what keeps a session down (RFC 5882 §3.2) ---- */
+
+/*
+ * BGP is kept down while BFD is not Up if the session failed (it left
+ * Up, other than by the peer's AdminDown) or, in strict mode, until it
+ * first comes Up; a peer that never runs BFD holds nothing up without
+ * strict.
+ */
+static void
+bfd_apply(struct peer *p)
+{
+	const struct bfd_sess *s = p->bfd;
+	char why[96];
+
+	if (s != NULL && s->b.state != BFD_UP && s->failed) {
+		snprintf(why, sizeof(why), "BFD down: %s",
+		    bfd_diag_name(s->b.local_diag));
+		sess_block(p, SESS_BLOCK_BFD, true, BGP_CEASE_BFD_DOWN, why);
+	} else if (s != NULL && s->b.state != BFD_UP && p->conf.bfd_strict)
+		sess_block(p, SESS_BLOCK_BFD, true, BGP_CEASE_BFD_DOWN,
+		    "BFD not up (bfd strict)");
+	else
+		sess_block(p, SESS_BLOCK_BFD, false, 0,
+		    s != NULL ? "BFD up" : "BFD no longer configured");
+}
+
+static void
+bfd_state_cb(void *arg, struct bfd_sess *s, uint8_t old)
+{
+	bfd_apply(arg);
+}
+
+/*
+ * Creates, updates or removes the neighbor's BFD session.  It sends
+ * from the update-source if there is one; else the kernel picks the
+ * source address by its routes, as for the BGP connection.
+ */
+static void
+bfd_update(struct bgpd *d, struct peer *p)
+{
+	const struct conf_neighbor *n = &p->conf;
+	uint16_t ms;
+	uint8_t mult;
+
+	if (!n->bfd) {
+		if (p->bfd != NULL)
+			bfd_sess_free(p->bfd);
+		p->bfd = NULL;
+		bfd_apply(p);
+		return;
+	}
+	conf_neighbor_bfd(n, &ms, &mult);
+	if (d->bfd == NULL)
+		d->bfd = bfd_ctx_new(d->loop, BFD_PORT);
+	if (p->bfd == NULL)
+		p->bfd = bfd_sess_new(d->bfd, &n->addr, &n->update_source, ms,
+		    mult, bfd_state_cb, p);
+	else
+		bfd_sess_set(p->bfd, &n->update_source, ms, mult);
+	bfd_apply(p);
+}
+
+/* ---- links: neighbors bound to an interface follow it ---- */
+
+/*
+ * Cease with no subcode (RFC 4271 §4.5, "Unspecific"): RFC 4486 has
+ * none for a link that went down.  It seldom gets through anyway.
+ */
+#define CEASE_UNSPECIFIC 0
+
+/* A neighbor bound to a link is kept down while the link is. */
+static void
+link_follow(struct bgpd *d, struct peer *p)
+{
+	char why[96];
+	bool up;
+
+	if (p->conf.ifname[0] == '\0' || d->iface == NULL) {
+		sess_block(p, SESS_BLOCK_LINK, false, 0,
+		    "no longer bound to an interface");
+		return;
+	}
+	up = iface_link_usable(d->iface, p->conf.ifname, why, sizeof(why));
+	sess_block(p, SESS_BLOCK_LINK, !up, CEASE_UNSPECIFIC, why);
+}
+
+static void
+links_changed(void *arg)
+{
+	struct bgpd *d = arg;
+
+	for (struct peer *p = d->peers; p != NULL; p = p->next)
+		link_follow(d, p);
+}
+
+/*
+ * The links of the config made so; the module starts with the first
+ * config that configures an interface or binds a neighbor to one.
+ */
+static void
+links_configure(struct bgpd *d, const struct conf *conf)
+{
+	const struct conf_neighbor *n;
+	bool used = conf->ifaces != NULL;
+
+	for (n = conf->neighbors; n != NULL && !used; n = n->next)
+		used = n->ifname[0] != '\0';
+	if (d->iface == NULL && used)
+		d->iface = iface_new(d->loop, links_changed, d);
+	if (d->iface != NULL)
+		iface_configure(d->iface, conf);
+}
+
 /* Every listener of the neighbor's family knows its MD5 key. */
 static void
 md5_listeners(struct bgpd *d, const struct conf_neighbor *n, const char *key)
@@ -180,6 +295,7 @@ bgpd_configure(struct bgpd *d, struct conf *conf)
 
 	d->conf = conf;
 	d->router_id = conf_diff_router_id(conf);
+	links_configure(d, conf);
 	/* Peers no longer configured: Cease/3, peer de-configured. */
 	for (pp = &d->peers; (p = *pp) != NULL;) {
 		if (conf_neighbor_find(conf, &p->conf.addr) != NULL) {
@@ -191,6 +307,8 @@ bgpd_configure(struct bgpd *d, struct conf *conf)
 		log_info("neighbor %s removed", p->name);
 		d->rib_ids &= ~((uint64_t)1 << p->rib_id);
 		*pp = p->next;
+		if (p->bfd != NULL)
+			bfd_sess_free(p->bfd);
 		sess_free(p);
 	}
 	for (n = conf->neighbors; n != NULL; n = n->next) {
@@ -203,6 +321,8 @@ bgpd_configure(struct bgpd *d, struct conf *conf)
 			for (pp = &d->peers; *pp != NULL; pp = &(*pp)->next)
 				;
 			*pp = p;
+			bfd_update(d, p);
+			link_follow(d, p);
 			sess_start(p);
 			continue;
 		}
@@ -211,6 +331,8 @@ bgpd_configure(struct bgpd *d, struct conf *conf)
 		if (diff.kind != CONF_DIFF_UNCHANGED)
 			log_diff(p, &diff);
 		sess_reconfigure(p, n, diff.reset != 0);
+		bfd_update(d, p);
+		link_follow(d, p);
 	}
 	if (old != NULL)
 		conf_free(old);
@@ -231,6 +353,8 @@ bgpd_free(struct bgpd *d)
 	struct peer *p, *pn;
 	struct bgpd_listener *l, *ln;
 
+	/* Each BFD session says AdminDown: no failure (RFC 5880 §6.8.16). */
+	bfd_ctx_free(d->bfd);
 	for (p = d->peers; p != NULL; p = pn) {
 		pn = p->next;
 		sess_free(p);
@@ -241,6 +365,7 @@ bgpd_free(struct bgpd *d)
 		close(l->fd);
 		free(l);
 	}
+	iface_free(d->iface);
 	if (d->conf != NULL)
 		conf_free(d->conf);
 	free(d);

@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "policy_int.h"
+#include "profile.h"
 
 /* ---- the tree ---- */
 
@@ -56,6 +57,12 @@ conf_free(struct conf *c)
 
 		c->ifaces = i->next;
 		free(i);
+	}
+	while (c->exp_listen != NULL) {
+		struct conf_export_listen *el = c->exp_listen;
+
+		c->exp_listen = el->next;
+		free(el);
 	}
 	pol_free(c->pol);
 	free(c);
@@ -149,14 +156,23 @@ conf_addr_eq(const struct conf_addr *a, const struct conf_addr *b)
 uint16_t
 conf_neighbor_holdtime(const struct conf_neighbor *n)
 {
-	return n->timers_set ? n->holdtime : CONF_HOLDTIME_DEFAULT;
+	const struct profile *pr = profile_of(n);
+
+	if (n->timers_set)
+		return n->holdtime;
+	/* A profile's timers stand in for unset ones (Tencent 60/180). */
+	return pr != NULL && pr->holdtime ? pr->holdtime
+					  : CONF_HOLDTIME_DEFAULT;
 }
 
 uint16_t
 conf_neighbor_keepalive(const struct conf_neighbor *n)
 {
+	const struct profile *pr = profile_of(n);
+
 	if (!n->timers_set)
-		return CONF_KEEPALIVE_DEFAULT;
+		return pr != NULL && pr->keepalive ? pr->keepalive
+						   : CONF_KEEPALIVE_DEFAULT;
 	/* RFC 4271 §4.4: no KEEPALIVE at all with a hold time of 0. */
 	return n->holdtime == 0 ? 0 : n->keepalive;
 }
@@ -165,6 +181,27 @@ uint8_t
 conf_neighbor_af(const struct conf_neighbor *n)
 {
 	return n->af_explicit ? n->af : transport_af(n);
+}
+
+void
+conf_neighbor_bfd(
+    const struct conf_neighbor *n, uint16_t *interval_ms, uint8_t *mult)
+{
+	const struct profile *pr = profile_of(n);
+
+	/* A profile's BFD values ([A1] 300 ms x 3, [T4] 1000 ms x 3). */
+	*interval_ms = n->bfd_interval_ms       ? n->bfd_interval_ms
+	    : pr != NULL && pr->bfd_interval_ms ? pr->bfd_interval_ms
+						: CONF_BFD_INTERVAL_DEFAULT;
+	*mult = n->bfd_mult              ? n->bfd_mult
+	    : pr != NULL && pr->bfd_mult ? pr->bfd_mult
+					 : CONF_BFD_MULT_DEFAULT;
+}
+
+bool
+conf_neighbor_gr(const struct conf_neighbor *n)
+{
+	return profile_gr(n, n->bfd);
 }
 
 /* ---- values refused ---- */
@@ -302,6 +339,9 @@ conf_check(const struct conf *c, const char *name, FILE *errs)
 			    "neighbor %s: more than %d neighbors", n->name,
 			    CONF_NEIGHBORS_MAX);
 	}
+	/* What the clouds of neighbors with a profile require. */
+	nerr += profile_check(c, name, errs);
+	nerr += iface_conf_check(c, name, errs);
 	return nerr;
 }
 
@@ -357,6 +397,14 @@ conf_warn(const struct conf *c, const char *name, FILE *out)
 			warn_name(&nwarn, out, name, nw->line,
 			    "network: route-map", nw->rmap,
 			    "the network is not announced");
+	for (const struct conf_export_listen *el = c->exp_listen; el != NULL;
+	     el = el->next)
+		if (el->rmap[0] && !pol_rmap_find(c->pol, el->rmap))
+			warn_name(&nwarn, out, name, el->line,
+			    "export listen: route-map", el->rmap,
+			    "its subscribers get no route");
+	nwarn += profile_warn(c, name, out);
+	nwarn += iface_conf_warn(c, name, out);
 	return nwarn;
 }
 
@@ -375,6 +423,7 @@ parse(
 	conf_cmd_register();
 	pol_cmd_register();
 	log_cmd_register();
+	exp_cmd_register();
 	cmd_state_init(&st, CMD_MODE_CONFIG, c);
 	st.recover = true;
 	while (i < len) {
@@ -493,6 +542,14 @@ print_neighbor(const struct conf_neighbor *n, FILE *out)
 		fprintf(out, " neighbor %s remote-as %u\n", x, n->remote_as);
 	if (n->local_as != 0)
 		fprintf(out, " neighbor %s local-as %u\n", x, n->local_as);
+	if (n->profile != 0)
+		fprintf(out, " neighbor %s profile %s\n", x,
+		    profile_get(n->profile)->name);
+	if (n->ha != 0)
+		fprintf(out, " neighbor %s ha %s\n", x, profile_ha_name(n->ha));
+	if (n->max_prefix_out != 0)
+		fprintf(out, " neighbor %s export-limit %u\n", x,
+		    n->max_prefix_out);
 	if (n->description[0] != '\0') {
 		fprintf(out, " neighbor %s description ", x);
 		cmd_fput_line(n->description, out);
@@ -524,6 +581,8 @@ print_neighbor(const struct conf_neighbor *n, FILE *out)
 	if (n->update_source.family != 0)
 		fprintf(out, " neighbor %s update-source %s\n", x,
 		    conf_addr_str(&n->update_source, buf, sizeof(buf)));
+	if (n->ifname[0] != '\0')
+		fprintf(out, " neighbor %s interface %s\n", x, n->ifname);
 	if (n->port != CONF_PORT_DEFAULT)
 		fprintf(out, " neighbor %s port %u\n", x, n->port);
 	if (n->timers_set)
@@ -558,6 +617,16 @@ print_neighbor(const struct conf_neighbor *n, FILE *out)
 		    n->mrai);
 	if (n->soft_reconfig)
 		fprintf(out, " neighbor %s soft-reconfiguration inbound\n", x);
+	if (n->bfd) {
+		fprintf(out, " neighbor %s bfd", x);
+		if (n->bfd_interval_ms != 0)
+			fprintf(out, " interval %u", n->bfd_interval_ms);
+		if (n->bfd_mult != 0)
+			fprintf(out, " multiplier %u", n->bfd_mult);
+		if (n->bfd_strict)
+			fputs(" strict", out);
+		fputc('\n', out);
+	}
 }
 
 /* Opens the address-family block once, before its first line. */
@@ -627,15 +696,8 @@ conf_print(const struct conf *c, FILE *out)
 	if (c->hostname[0] != '\0')
 		fprintf(out, "hostname %s\n", c->hostname);
 	log_conf_print(c, out);
-	for (const struct conf_iface *i = c->ifaces; i != NULL; i = i->next) {
-		fprintf(out, "interface %s\n", i->name);
-		if (i->description[0] != '\0') {
-			fputs(" description ", out);
-			cmd_fput_line(i->description, out);
-			fputc('\n', out);
-		}
-		fputs("exit\n", out);
-	}
+	exp_conf_print(c, out);
+	iface_conf_print(c, out);
 	if (!c->has_bgp) {
 		pol_print(c->pol, out);
 		return;

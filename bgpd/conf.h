@@ -29,6 +29,8 @@
 #define CONF_KEEPALIVE_DEFAULT       30 /* the clouds' defaults */
 #define CONF_HOLDTIME_DEFAULT        90
 #define CONF_EBGP_MULTIHOP_DEFAULT   255 /* "ebgp-multihop" without a TTL */
+#define CONF_BFD_INTERVAL_DEFAULT    300 /* ms: AWS Direct Connect's */
+#define CONF_BFD_MULT_DEFAULT        3
 
 /* Address families a neighbor exchanges. */
 #define CONF_AF_IPV4 (1u << 0)
@@ -52,17 +54,49 @@ struct conf_nbr_pol {
 
 #define CONF_IFNAME_MAX 16 /* IFNAMSIZ, the NUL included */
 
+#define CONF_IFADDR_MAX 16 /* addresses per interface block */
+
+/* ip address A/LEN, ipv6 address A/LEN */
+struct conf_ifaddr {
+	struct conf_addr addr;
+	uint8_t plen;
+};
+
 /*
- * An interface block (interface NAME).  Its settings for links (VLAN,
- * addresses, MTU) belong to the interface module; for now it holds a
- * description.
+ * An interface block (interface NAME): what the interface module
+ * (iface.c) makes of the link of that name.
  */
 struct conf_iface {
 	struct conf_iface *next;
 	char name[CONF_IFNAME_MAX];
 	char description[CONF_DESC_MAX];
 	int line;
+	uint16_t vlan_id;             /* vlan ID parent PHYS; 0: not a VLAN */
+	char parent[CONF_IFNAME_MAX]; /* the VLAN's parent link */
+	uint32_t mtu;                 /* 0: as the kernel has it */
+	bool shutdown;                /* kept administratively down */
+	uint8_t naddrs;
+	struct conf_ifaddr addrs[CONF_IFADDR_MAX]; /* in order given */
 };
+
+#define CONF_PATH_MAX 256
+
+/* A socket of the export stream: export listen unix|tls ... */
+struct conf_export_listen {
+	struct conf_export_listen *next;
+	bool tls;
+	char path[108];        /* unix: the socket's path (sun_path) */
+	struct conf_addr addr; /* tls: where to listen */
+	uint16_t port;
+	char cert[CONF_PATH_MAX]; /* tls: our certificate chain (PEM) */
+	char key[CONF_PATH_MAX];  /* tls: its private key (PEM) */
+	char ca[CONF_PATH_MAX];   /* tls: CAs that sign subscribers' certs */
+	char rmap[CONF_NAME_MAX]; /* only routes it permits; "" all */
+	int line;
+};
+
+#define CONF_EXPORT_JOURNAL_DEFAULT 131072
+#define CONF_EXPORT_STARTUP_DELAY   30
 
 /* A prefix we originate (network PREFIX [route-map NAME]). */
 struct conf_network {
@@ -105,7 +139,16 @@ struct conf_neighbor {
 	uint8_t af;                  /* CONF_AF_* exchanged */
 	bool af_explicit;            /* af set by activate / no activate */
 	struct conf_nbr_pol pol[2];  /* per family: [0] IPv4, [1] IPv6 */
-	int line;                    /* where it was first configured */
+	uint8_t profile;             /* enum profile_kind (profile.h), 0 none */
+	uint8_t ha;                  /* enum profile_ha: HA preset, 0 none */
+	int profile_line;            /* where profile was given */
+	uint32_t max_prefix_out;     /* outbound cap per family, 0: profile's */
+	char ifname[CONF_IFNAME_MAX]; /* bound to this link, "" if not */
+	bool bfd;                     /* BFD (RFC 5880) watches the path */
+	uint16_t bfd_interval_ms;     /* 0: default (conf_neighbor_bfd) */
+	uint8_t bfd_mult;             /* 0: default */
+	bool bfd_strict;              /* BGP waits for BFD Up */
+	int line;                     /* where it was first configured */
 };
 
 struct conf {
@@ -130,6 +173,12 @@ struct conf {
 	uint8_t log_syslog_level; /* enum log_level */
 	char log_file[256];       /* log file PATH, "" if none */
 	uint8_t log_file_level;   /* enum log_level */
+	/* the export stream (export_cmd.c) */
+	struct conf_export_listen *exp_listen; /* in order of appearance */
+	uint32_t exp_journal; /* journal entries, 0: the default */
+	/* seconds a first snapshot waits for the neighbors' End-of-RIB */
+	uint16_t exp_startup_delay;
+	bool exp_startup_delay_set; /* else CONF_EXPORT_STARTUP_DELAY */
 };
 
 struct conf *conf_new(void);
@@ -150,8 +199,19 @@ bool conf_addr_eq(const struct conf_addr *, const struct conf_addr *);
 /* Hold time and keepalive in force for a neighbor. */
 uint16_t conf_neighbor_holdtime(const struct conf_neighbor *);
 uint16_t conf_neighbor_keepalive(const struct conf_neighbor *);
+/*
+ * Whether graceful restart (RFC 4724, as helper) is offered to and
+ * used with a neighbor: not toward AWS with BFD on (profile.c).
+ */
+bool conf_neighbor_gr(const struct conf_neighbor *);
 /* Families a neighbor exchanges (its transport family by default). */
 uint8_t conf_neighbor_af(const struct conf_neighbor *);
+/*
+ * BFD interval (ms) and detection multiplier in force for a neighbor:
+ * the configured ones, else the defaults (300 ms x 3).
+ */
+void conf_neighbor_bfd(
+    const struct conf_neighbor *, uint16_t *interval_ms, uint8_t *mult);
 
 /*
  * Reads a config file: every error goes to errs (if not NULL) as
@@ -197,9 +257,21 @@ const char *conf_timers_refused(
 
 /* Registers the config commands (conf_cmd.c) with cmd.c; idempotent. */
 void conf_cmd_register(void);
+/* The export stream's commands (export_cmd.c): registering, printing. */
+void exp_cmd_register(void);
+void exp_conf_print(const struct conf *, FILE *out);
 /* The logging commands (log_cmd.c): registering, printing, applying. */
 void log_cmd_register(void);
 void log_conf_print(const struct conf *, FILE *out);
 void log_conf_apply(const struct conf *);
+/*
+ * The interface commands (iface_cmd.c, registered by conf_cmd_register):
+ * printing, and the checks and warnings of a whole tree, as conf_check
+ * and conf_warn print theirs.
+ */
+void iface_cmd_register(void);
+void iface_conf_print(const struct conf *, FILE *out);
+int iface_conf_check(const struct conf *, const char *name, FILE *errs);
+int iface_conf_warn(const struct conf *, const char *name, FILE *out);
 
 #endif

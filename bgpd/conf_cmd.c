@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "policy_int.h"
+#include "profile.h"
 
 #define CONFIG CMD_M(CMD_MODE_CONFIG)
 #define BGP    CMD_M(CMD_MODE_ROUTER_BGP)
@@ -59,68 +60,6 @@ do_hostname(struct cmd_state *st, const struct cmd_args *a)
 	}
 	return set_text(
 	    st, c->hostname, sizeof(c->hostname), cmd_arg(a, "H"), "hostname");
-}
-
-/* ---- interfaces ---- */
-
-/* A name Linux takes for a link (dev_valid_name): 1-15 bytes, no '/'. */
-static bool
-ifname_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= CONF_IFNAME_MAX || strcmp(s, ".") == 0 ||
-	    strcmp(s, "..") == 0)
-		return false;
-	for (; *s != '\0'; s++)
-		if (*s == '/' || *s == ':' || *s <= ' ' || *s == 0x7f)
-			return false;
-	return true;
-}
-
-static int
-do_interface(struct cmd_state *st, const struct cmd_args *a)
-{
-	struct conf *c = st->ctx;
-	const char *name = cmd_arg(a, "N");
-	struct conf_iface *i, **pp;
-
-	if (!ifname_ok(name))
-		return cmd_error(st,
-		    "'%s' is not an interface name (1-15 bytes, no '/', ':' "
-		    "or blank)",
-		    name);
-	for (pp = &c->ifaces; (i = *pp) != NULL; pp = &i->next)
-		if (strcmp(i->name, name) == 0)
-			break;
-	if (a->negate) {
-		if (i == NULL)
-			return cmd_error(st, "no interface %s", name);
-		*pp = i->next;
-		free(i);
-		return 0;
-	}
-	if (i == NULL) {
-		i = cmd_xcalloc(1, sizeof(*i));
-		memcpy(i->name, name, strlen(name) + 1);
-		i->line = st->line;
-		*pp = i;
-	}
-	cmd_enter(st, CMD_MODE_INTERFACE, i);
-	return 0;
-}
-
-static int
-do_if_description(struct cmd_state *st, const struct cmd_args *a)
-{
-	struct conf_iface *i = cmd_mode_data(st);
-
-	if (a->negate) {
-		i->description[0] = '\0';
-		return 0;
-	}
-	return set_text(st, i->description, sizeof(i->description),
-	    cmd_arg(a, "D"), "description");
 }
 
 /* Everything under router bgp back to the defaults. */
@@ -652,6 +591,24 @@ do_ebgp_multihop(struct cmd_state *st, const struct cmd_args *a)
 	return 0;
 }
 
+/*
+ * neighbor X bfd [interval MS] [multiplier N] [strict]: the whole BFD
+ * setting of the neighbor; what is left out takes its default.
+ */
+static int
+do_bfd(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->bfd = !a->negate;
+	n->bfd_interval_ms = a->negate ? 0 : (uint16_t)cmd_arg_num(a, "I", 0);
+	n->bfd_mult = a->negate ? 0 : (uint8_t)cmd_arg_num(a, "M", 0);
+	n->bfd_strict = !a->negate && cmd_arg(a, "strict") != NULL;
+	return 0;
+}
+
 static int
 do_activate(struct cmd_state *st, const struct cmd_args *a)
 {
@@ -670,6 +627,61 @@ do_activate(struct cmd_state *st, const struct cmd_args *a)
 	return 0;
 }
 
+/*
+ * neighbor X profile aws|tencent|carrier: the cloud's AS becomes the
+ * remote-as unless one is given; its other defaults are looked up
+ * where they are used (profile_of), its rules checked by conf_check.
+ */
+static int
+do_profile(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+	const char *name = cmd_arg(a, "aws") ? "aws"
+	    : cmd_arg(a, "tencent")          ? "tencent"
+					     : "carrier";
+	const struct profile *pr;
+
+	if (n == NULL)
+		return -1;
+	if (a->negate) {
+		n->profile = PROFILE_NONE;
+		n->profile_line = 0;
+		return 0;
+	}
+	n->profile = (uint8_t)profile_by_name(name);
+	n->profile_line = st->line;
+	pr = profile_of(n);
+	if (n->remote_as == 0)
+		n->remote_as = pr->asn;
+	return 0;
+}
+
+/* neighbor X ha primary|backup: the active/passive preset. */
+static int
+do_ha(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->ha = a->negate                   ? PROFILE_HA_NONE
+	    : cmd_arg(a, "primary") != NULL ? PROFILE_HA_PRIMARY
+					    : PROFILE_HA_BACKUP;
+	return 0;
+}
+
+/* neighbor X export-limit N: the outbound cap per family. */
+static int
+do_max_prefix_out(struct cmd_state *st, const struct cmd_args *a)
+{
+	struct conf_neighbor *n = neighbor(st, a, !a->negate);
+
+	if (n == NULL)
+		return -1;
+	n->max_prefix_out = a->negate ? 0 : cmd_arg_num(a, "N", 0);
+	return 0;
+}
+
 /* ---- the table ---- */
 
 static const struct cmd_def conf_cmds[] = {
@@ -677,14 +689,6 @@ static const struct cmd_def conf_cmds[] = {
 	    "Set the system's name\n"
 	    "The name\n",
 	    do_hostname, CMD_NO, 0, NULL },
-	{ CONFIG, "interface <N:WORD>",
-	    "Configure an interface\n"
-	    "Its name, as the kernel knows it (up to 15 bytes)\n",
-	    do_interface, CMD_NO, CMD_MODE_INTERFACE, "interface <N:WORD>" },
-	{ CMD_M(CMD_MODE_INTERFACE), "description <D:LINE>",
-	    "Describe the interface\n"
-	    "Text, up to 127 bytes\n",
-	    do_if_description, CMD_NO, 0, NULL },
 	{ CONFIG, "router bgp <N:ASN>",
 	    "Enable a routing process\n"
 	    "BGP\n"
@@ -811,6 +815,37 @@ static const struct cmd_def conf_cmds[] = {
 		     "new import settings without asking it again\n"
 		     "Routes received\n",
 	    do_soft_reconfig, CMD_NO, 0, NULL },
+	{ BGP, NBR "profile {aws|tencent|carrier}",
+	    NBR_HELP "Apply and check what a cloud requires of the session\n"
+		     "AWS Direct Connect (AS 64512 unless remote-as says "
+		     "otherwise)\n"
+		     "Tencent Cloud Direct Connect (AS 45090)\n"
+		     "A carrier cloud router such as Zenlayer's (AS 62610)\n",
+	    do_profile, CMD_NO, 0, NBR "profile [{aws|tencent|carrier}]" },
+	{ BGP, NBR "ha {primary|backup}",
+	    NBR_HELP "Active/passive preset: prefer this link, or keep it "
+		     "for failover\n"
+		     "Preferred: local preference 200 in; AWS community "
+		     "7224:7300 out\n"
+		     "Failover: local preference 100 in; our AS prepended 3 "
+		     "times out (AWS: community 7224:7100)\n",
+	    do_ha, CMD_NO, 0, NBR "ha [{primary|backup}]" },
+	{ BGP | AF, NBR "export-limit <N:UINT 1-4294967295>",
+	    NBR_HELP "Advertise at most this many prefixes per family, "
+		     "withholding the rest (AWS: 100 by default)\n"
+		     "Most prefixes advertised per family\n",
+	    do_max_prefix_out, CMD_NO, 0, NULL },
+	{ BGP,
+	    NBR "bfd [interval <I:UINT 10-60000>] [multiplier <M:UINT 1-255>] "
+		"[strict]",
+	    NBR_HELP "Detect a failed path with BFD (RFC 5880, RFC 5881) and "
+		     "take the session down at once\n"
+		     "Desired transmit and required receive interval\n"
+		     "Milliseconds, default 300 (or the profile's)\n"
+		     "Detection multiplier\n"
+		     "Packets missed before the path is down, default 3\n"
+		     "Keep the session down until BFD is Up\n",
+	    do_bfd, CMD_NO, 0, NULL },
 	{ BGP, NBR "advertisement-interval <N:UINT 0-600>",
 	    NBR_HELP "Least time between UPDATEs to the neighbor (MRAI)\n"
 		     "Seconds, default 0\n",
@@ -852,4 +887,6 @@ void
 conf_cmd_register(void)
 {
 	cmd_register(conf_cmds, sizeof(conf_cmds) / sizeof(conf_cmds[0]));
+	/* interface NAME, neighbor X interface NAME (iface_cmd.c) */
+	iface_cmd_register();
 }

@@ -29,6 +29,7 @@ static const char *const reset_names[CONF_DIFF_R_COUNT] = {
 	"address families",
 	"maximum-prefix",
 	"router-id",
+	"profile",
 };
 
 static const char *const other_names[CONF_DIFF_O_COUNT] = {
@@ -37,6 +38,8 @@ static const char *const other_names[CONF_DIFF_O_COUNT] = {
 	"advertisement-interval",
 	"maximum-prefix threshold",
 	"shutdown message",
+	"bfd",
+	"interface",
 };
 
 static const char *
@@ -112,7 +115,25 @@ reset_reasons(const struct conf *old, const struct conf_neighbor *a,
 		r |= CONF_DIFF_R_MAX_PREFIX;
 	if (conf_diff_router_id(old) != conf_diff_router_id(new))
 		r |= CONF_DIFF_R_ROUTER_ID;
+	if (a->profile != b->profile)
+		r |= CONF_DIFF_R_PROFILE;
 	return r;
+}
+
+/* BFD settings in force; a change never resets the BGP session. */
+static bool
+bfd_changed(const struct conf_neighbor *a, const struct conf_neighbor *b)
+{
+	uint16_t ia, ib;
+	uint8_t ma, mb;
+
+	if (a->bfd != b->bfd)
+		return true;
+	if (!a->bfd)
+		return false;
+	conf_neighbor_bfd(a, &ia, &ma);
+	conf_neighbor_bfd(b, &ib, &mb);
+	return ia != ib || ma != mb || a->bfd_strict != b->bfd_strict;
 }
 
 static unsigned
@@ -135,6 +156,11 @@ other_changes(const struct conf_neighbor *a, const struct conf_neighbor *b)
 	if (a->shutdown && b->shutdown &&
 	    strcmp(a->shutdown_msg, b->shutdown_msg) != 0)
 		o |= CONF_DIFF_O_SHUTDOWN_MSG;
+	/* The session follows another link (or none): no reset by itself. */
+	if (strcmp(a->ifname, b->ifname) != 0)
+		o |= CONF_DIFF_O_INTERFACE;
+	if (bfd_changed(a, b))
+		o |= CONF_DIFF_O_BFD;
 	return o;
 }
 
@@ -158,8 +184,9 @@ conf_diff_neighbor(const struct conf *old, const struct conf_neighbor *a,
 	d->policy_out = a->next_hop_self != b->next_hop_self ||
 	    a->remove_private_as != b->remove_private_as ||
 	    a->as_override != b->as_override || a->rr_client != b->rr_client ||
+	    a->ha != b->ha || a->max_prefix_out != b->max_prefix_out ||
 	    pol_neighbor_changed(old, a, new, b, true);
-	d->policy_in = a->allowas_in != b->allowas_in ||
+	d->policy_in = a->allowas_in != b->allowas_in || a->ha != b->ha ||
 	    a->soft_reconfig != b->soft_reconfig ||
 	    pol_neighbor_changed(old, a, new, b, false);
 	d->in_stored = d->policy_in && a->soft_reconfig && b->soft_reconfig;

@@ -28,7 +28,8 @@
 #define CONF_DIFF_R_AF            (1u << 9) /* families (capabilities) */
 #define CONF_DIFF_R_MAX_PREFIX    (1u << 10)
 #define CONF_DIFF_R_ROUTER_ID     (1u << 11) /* the BGP identifier */
-#define CONF_DIFF_R_COUNT         12
+#define CONF_DIFF_R_PROFILE       (1u << 12) /* its timers, capabilities */
+#define CONF_DIFF_R_COUNT         13
 
 /* Changes that take effect without a reset. */
 #define CONF_DIFF_O_DESCRIPTION   (1u << 0)
@@ -36,7 +37,9 @@
 #define CONF_DIFF_O_MRAI          (1u << 2)
 #define CONF_DIFF_O_MAX_PREFIX    (1u << 3) /* threshold, warning-only, restart */
 #define CONF_DIFF_O_SHUTDOWN_MSG  (1u << 4)
-#define CONF_DIFF_O_COUNT         5
+#define CONF_DIFF_O_BFD           (1u << 5) /* BFD never resets BGP */
+#define CONF_DIFF_O_INTERFACE     (1u << 6) /* neighbor X interface NAME */
+#define CONF_DIFF_O_COUNT         7
 
 enum conf_diff_kind {
 	CONF_DIFF_UNCHANGED,

@@ -30,6 +30,7 @@
 #include "conf.h"
 #include "conf_diff.h"
 #include "control.h"
+#include "export.h"
 #include "log.h"
 #include "rde.h"
 #include "show_cmd.h"
@@ -558,6 +559,8 @@ ctl_apply(struct ctl_daemon *dm, struct conf *conf)
 	free(text);
 	bgpd_configure(dm->bgpd, conf);
 	rde_configure(dm->rde, dm->bgpd->conf);
+	if (dm->bgpd->exp != NULL)
+		exp_configure(dm->bgpd->exp, dm->bgpd->conf);
 	log_conf_apply(dm->bgpd->conf);
 	dm->gen++;
 }

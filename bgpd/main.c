@@ -27,6 +27,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "control.h"
+#include "export.h"
 #include "log.h"
 #include "rde.h"
 #include "session.h"
@@ -114,6 +115,12 @@ term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct daemon *dm = w->data;
 
 	log_info("signal %d: closing every session and exiting", w->signum);
+	/*
+	 * Subscribers go first: the withdrawals of the sessions' shutdown
+	 * are not news for a route programmer, which keeps its routes for
+	 * its grace time while the daemon is away.
+	 */
+	exp_stop(dm->bgpd->exp);
 	bgpd_shutdown(dm->bgpd, "dxbgpd is shutting down");
 	ev_signal_stop(loop, &dm->sig_term);
 	ev_signal_stop(loop, &dm->sig_int);
@@ -215,6 +222,7 @@ main(int argc, char **argv)
 	dm.loop = EV_DEFAULT;
 	dm.bgpd = bgpd_new(dm.loop, (uint16_t)port);
 	dm.rde = rde_new(dm.bgpd);
+	dm.bgpd->exp = exp_new(dm.loop, dm.bgpd);
 	if (nlisten == 0) {
 		if (bgpd_listen(dm.bgpd, NULL) == -1)
 			return 1;
@@ -243,6 +251,8 @@ main(int argc, char **argv)
 
 	ctl_free(dm.ctl);
 	/* The RDE uses the bgpd's loop until it is gone. */
+	exp_free(dm.bgpd->exp);
+	dm.bgpd->exp = NULL;
 	rde_free(dm.rde);
 	bgpd_free(dm.bgpd);
 	free(abs_conf);

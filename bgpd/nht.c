@@ -11,7 +11,8 @@
  *
  * The kernel side dumps the routes of both families at start on a
  * blocking socket, after a second, non-blocking socket has joined the
- * route multicast groups, so no change is lost between the two.  An
+ * route multicast groups, so no change is lost between the two (the
+ * sockets and the dump are nl.c's, shared with iface.c).  An
  * overrun of that socket (ENOBUFS) means changes were lost: the table
  * is dumped again.  Changes are reported after 50 ms of quiet or at
  * most every 200 ms, so a burst of kernel updates costs one re-check
@@ -28,6 +29,7 @@
 
 #include "log.h"
 #include "nht.h"
+#include "nl.h"
 
 /* ---- a set of fixed-size keys with a count each ---- */
 
@@ -293,6 +295,7 @@ nht_table_apply(struct nht_table *t, const void *msg, size_t len)
 	if ((id.table != RT_TABLE_MAIN && id.table != RT_TABLE_LOCAL) ||
 	    (rtm->rtm_type != RTN_UNICAST && rtm->rtm_type != RTN_LOCAL) ||
 	    rtm->rtm_protocol == NHT_PROTO_BGP ||
+	    rtm->rtm_protocol == NHT_PROTO_DXPROG ||
 	    (rtm->rtm_flags & RTM_F_CLONED) || id.pfx.len == 0)
 		return 0;
 	mask(id.pfx.addr, id.pfx.len, (unsigned)alen);
@@ -345,7 +348,7 @@ struct nht {
 
 /* Applies every message of a datagram; whether anything changed. */
 static bool
-apply_buf(struct nht_table *t, const uint8_t *buf, size_t n, bool *done)
+apply_buf(struct nht_table *t, const uint8_t *buf, size_t n)
 {
 	const struct nlmsghdr *nh;
 	bool changed = false;
@@ -354,61 +357,39 @@ apply_buf(struct nht_table *t, const uint8_t *buf, size_t n, bool *done)
 	for (nh = (const void *)buf; NLMSG_OK(nh, left);
 	     nh = NLMSG_NEXT(nh, left)) {
 		if (nh->nlmsg_type == NLMSG_DONE ||
-		    nh->nlmsg_type == NLMSG_ERROR) {
-			if (done != NULL)
-				*done = true;
+		    nh->nlmsg_type == NLMSG_ERROR)
 			break;
-		}
 		if (nht_table_apply(t, nh, nh->nlmsg_len) == 1)
 			changed = true;
 	}
 	return changed;
 }
 
+static void
+dump_one(void *arg, const struct nlmsghdr *nh)
+{
+	nht_table_apply(arg, nh, nh->nlmsg_len);
+}
+
 /* Fills t with the kernel's routes of both families. -1 on error. */
 static int
 dump(struct nht_table *t)
 {
-	static const int families[] = { AF_INET, AF_INET6 };
-	struct {
-		struct nlmsghdr nh;
-		struct rtmsg rtm;
-	} req;
-	uint8_t buf[32768];
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct timeval tv = { 5, 0 };
-	bool done;
-	ssize_t n;
-	size_t i;
-	int fd;
+	int fd = nl_open(0, false), e;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd == -1)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		memset(&req, 0, sizeof(req));
-		req.nh.nlmsg_len = sizeof(req);
-		req.nh.nlmsg_type = RTM_GETROUTE;
-		req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-		req.nh.nlmsg_seq = (uint32_t)i + 1;
-		req.rtm.rtm_family = (uint8_t)families[i];
-		if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&sa,
-			sizeof(sa)) == -1)
-			goto fail;
-		done = false;
-		while (!done) {
-			n = recv(fd, buf, sizeof(buf), 0);
-			if (n <= 0)
-				goto fail;
-			apply_buf(t, buf, (size_t)n, &done);
-		}
+	if (nl_dump(fd, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg), 1,
+		dump_one, t) == -1 ||
+	    nl_dump(fd, RTM_GETROUTE, AF_INET6, sizeof(struct rtmsg), 2,
+		dump_one, t) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
 	}
 	close(fd);
 	return 0;
-fail:
-	close(fd);
-	return -1;
 }
 
 static void
@@ -447,7 +428,7 @@ read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	for (;;) {
 		r = recv(n->fd, buf, sizeof(buf), 0);
 		if (r > 0) {
-			changed |= apply_buf(n->t, buf, (size_t)r, NULL);
+			changed |= apply_buf(n->t, buf, (size_t)r);
 			continue;
 		}
 		if (r == -1 && errno == ENOBUFS) {
@@ -470,8 +451,6 @@ read_cb(struct ev_loop *loop, ev_io *w, int revents)
 struct nht *
 nht_new(struct ev_loop *loop, void (*changed)(void *), void *arg)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
-		.nl_groups = RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE };
 	struct nht *n = calloc(1, sizeof(*n));
 	int rcvbuf = 4 << 20;
 
@@ -481,11 +460,8 @@ nht_new(struct ev_loop *loop, void (*changed)(void *), void *arg)
 	n->changed = changed;
 	n->arg = arg;
 	n->t = nht_table_new();
-	n->fd = socket(
-	    AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (n->fd == -1 ||
-	    bind(n->fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    dump(n->t) == -1) {
+	n->fd = nl_open(RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE, true);
+	if (n->fd == -1 || dump(n->t) == -1) {
 		log_err("cannot follow the kernel's routes (rtnetlink: %s); "
 			"next hops are not checked for reachability",
 		    strerror(errno));

@@ -19,7 +19,8 @@
 
 #include <ev.h>
 
-#define NHT_PROTO_BGP 186 /* RTPROT_BGP: routes BGP installed */
+#define NHT_PROTO_BGP    186 /* RTPROT_BGP: routes BGP installed */
+#define NHT_PROTO_DXPROG 201 /* routes dxprog installed (dxprog.8) */
 
 /* ---- the table, without sockets (tested alone) ---- */
 

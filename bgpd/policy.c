@@ -29,6 +29,7 @@
 
 #include "cmd.h"
 #include "policy_int.h"
+#include "profile.h"
 
 /* ---- the objects ---- */
 
@@ -170,6 +171,25 @@ static const struct {
 	{ "no-peer", 0xffffff04u }, /* RFC 3765 */
 };
 
+/*
+ * AWS Direct Connect's communities by name ([A3]), read but printed as
+ * numbers: local preference toward AWS, scope of a public VIF's
+ * routes, and the origin tags AWS puts on its own (profile.h).
+ */
+static const struct {
+	const char *name;
+	uint32_t v;
+} aws_names[] = {
+	{ "aws-pref-low", PROFILE_AWS_PREF_LOW },
+	{ "aws-pref-medium", PROFILE_AWS_PREF_MEDIUM },
+	{ "aws-pref-high", PROFILE_AWS_PREF_HIGH },
+	{ "aws-scope-region", PROFILE_AWS_SCOPE_REGION },
+	{ "aws-scope-continent", PROFILE_AWS_SCOPE_CONTINENT },
+	{ "aws-scope-global", PROFILE_AWS_SCOPE_GLOBAL },
+	{ "aws-from-region", PROFILE_AWS_FROM_REGION },
+	{ "aws-from-continent", PROFILE_AWS_FROM_CONTINENT },
+};
+
 /* A decimal number of at most max; false if s is anything else. */
 static bool
 parse_num(const char *s, size_t len, uint32_t max, uint32_t *v)
@@ -200,6 +220,11 @@ pol_comm_parse(const char *s, uint8_t out[4])
 	for (i = 0; i < sizeof(wellknown) / sizeof(wellknown[0]); i++)
 		if (strcmp(s, wellknown[i].name) == 0) {
 			put32(out, wellknown[i].v);
+			return true;
+		}
+	for (i = 0; i < sizeof(aws_names) / sizeof(aws_names[0]); i++)
+		if (strcmp(s, aws_names[i].name) == 0) {
+			put32(out, aws_names[i].v);
 			return true;
 		}
 	if (colon == NULL ||

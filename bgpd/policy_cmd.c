@@ -956,7 +956,8 @@ static const struct cmd_def pol_cmds[] = {
 	    "{permit|deny} <C:LINE>",
 	    CL_HELP("community") "Communities: AA:NN or well-known names "
 				 "(no-export, no-advertise, local-AS, "
-				 "blackhole, graceful-shutdown...)\n",
+				 "blackhole, graceful-shutdown...) or AWS "
+				 "names (aws-pref-high...)\n",
 	    do_clist, CMD_NO, 0,
 	    "bgp community-list standard <N:WORD> "
 	    "[[seq <S:UINT 1-4294967295>] {permit|deny} <C:LINE>]" },
@@ -1033,8 +1034,8 @@ static const struct cmd_def pol_cmds[] = {
 	    do_set_origin, CMD_NO, 0, NULL },
 	{ RMAP, "set community <C:LINE>",
 	    SET_HELP "Communities\n"
-		     "AA:NN or well-known names, then optionally "
-		     "\"additive\"; or \"none\"\n",
+		     "AA:NN, well-known or AWS names (aws-pref-high...), "
+		     "then optionally \"additive\"; or \"none\"\n",
 	    do_set_comm, CMD_NO, 0, NULL },
 	{ RMAP, "set large-community <C:LINE>",
 	    SET_HELP "Large communities\n"

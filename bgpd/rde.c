@@ -16,9 +16,11 @@
 
 #include <dxbgp/bytes.h>
 
+#include "export.h"
 #include "log.h"
 #include "nht.h"
 #include "policy_int.h"
+#include "profile.h"
 #include "rde.h"
 #include "sess_sock.h"
 
@@ -29,6 +31,8 @@ struct policy_print {
 	uint8_t allowas_in;
 	bool next_hop_self, remove_private_as, as_override, rr_client;
 	uint32_t local_as;
+	uint8_t profile, ha;
+	uint32_t out_max;
 };
 
 struct rde {
@@ -47,9 +51,15 @@ struct rde {
 	bool configured;
 	struct rib_config rc;
 	struct policy_print pp[RIB_MAX_PEERS];
-	struct conf *last;   /* a copy of the config in force, to diff */
-	struct nht *nht;     /* kernel routes, for next hops; may be NULL */
-	struct pol_buf pbuf; /* what route-maps rewrite */
+	struct conf *last;       /* a copy of the config in force, to diff */
+	struct nht *nht;         /* kernel routes, for next hops; may be NULL */
+	struct pol_buf pbuf;     /* what route-maps rewrite */
+	struct profile_buf hbuf; /* what the HA preset rewrites */
+	/* the outbound cap: what was logged, per peer and family */
+	bool cap_warned[RIB_MAX_PEERS][2];
+	size_t cap_held[RIB_MAX_PEERS][2];
+	/* Tencent's aggregates withheld, logged once per session (bits) */
+	uint8_t tencent_logged[RIB_MAX_PEERS];
 };
 
 static void
@@ -65,6 +75,9 @@ policy_print(const struct conf *c, const struct conf_neighbor *n,
 	pp->as_override = n->as_override;
 	pp->rr_client = n->rr_client;
 	pp->local_as = n->local_as;
+	pp->profile = n->profile;
+	pp->ha = n->ha;
+	pp->out_max = profile_out_max(n);
 }
 
 static struct peer *
@@ -166,6 +179,37 @@ held_back(struct rde *rde, const struct peer *p, uint16_t afi, bool out)
 	return NULL;
 }
 
+/* The AS we present to a peer. */
+static uint32_t
+peer_local_as(const struct peer *p)
+{
+	return p->conf.local_as ? p->conf.local_as : p->d->conf->asn;
+}
+
+/*
+ * An aggregate Tencent refuses ([T1]) is withheld from a Tencent
+ * neighbor: logged once per prefix and session, counted by show.
+ */
+static bool
+tencent_refuses(struct rde *rde, const struct peer *p, const struct rib_dest *d)
+{
+	const struct rib_prefix *v;
+	char how[160];
+	size_t i, n;
+
+	if (!profile_tencent_refuses(&d->pfx, how, sizeof(how)))
+		return false;
+	v = profile_tencent_refused(&n);
+	for (i = 0; i < n; i++)
+		if (memcmp(&v[i], &d->pfx, sizeof(d->pfx)) == 0)
+			break;
+	if (!(rde->tencent_logged[p->rib_id] & (1u << i))) {
+		rde->tencent_logged[p->rib_id] |= (uint8_t)(1u << i);
+		log_warn("neighbor %s: not sent: %s", p->name, how);
+	}
+	return true;
+}
+
 /* Outbound policy.  RFC 8212: nothing to an external peer without it. */
 static struct rib_attrs *
 export_ok(
@@ -177,22 +221,28 @@ export_ok(
 	const struct conf *c = rde->d->conf;
 	const char *plist, *rmap;
 	struct rib_attrs_key k;
-	bool ebgp;
+	bool ebgp, policy;
 
 	if (p == NULL)
 		return NULL;
 	ebgp = p->conf.remote_as != c->asn;
 	if (held_back(rde, p, d->pfx.afi, true) != NULL)
 		return NULL;
-	if (!nbr_policy(p, d->pfx.afi, true, &plist, &rmap)) {
+	rib_attrs_key_of(out, &k);
+	policy = nbr_policy(p, d->pfx.afi, true, &plist, &rmap);
+	/* Toward an external peer our AS is already in front (one ASN). */
+	if (policy &&
+	    pol_apply(c->pol, plist, rmap, &d->pfx, &k, ebgp ? 1 : 0,
+		&rde->pbuf) == POL_DENY)
+		return NULL;
+	if (p->conf.profile == PROFILE_TENCENT && tencent_refuses(rde, p, d))
+		return NULL;
+	/* The HA preset goes after the neighbor's own policy. */
+	if (!profile_ha_out(&p->conf, peer_local_as(p), &k, &rde->hbuf) &&
+	    !policy) {
 		rib_attrs_ref(out);
 		return out;
 	}
-	rib_attrs_key_of(out, &k);
-	/* Toward an external peer our AS is already in front (one ASN). */
-	if (pol_apply(c->pol, plist, rmap, &d->pfx, &k, ebgp ? 1 : 0,
-		&rde->pbuf) == POL_DENY)
-		return NULL;
 	if (ebgp) /* RFC 4271 §5.1.5: never to an external peer */
 		k.flags &= (uint16_t)~RIB_A_LOCAL_PREF;
 	return rib_attrs_intern(rde->rib, &k);
@@ -242,7 +292,10 @@ fill_info(struct peer *p, struct rib_peer_info *pi)
 	pi->next_hop_self = p->conf.next_hop_self;
 	pi->remove_private_as = p->conf.remove_private_as;
 	pi->as_override = p->conf.as_override;
-	pi->export_per_prefix = export_per_prefix(p);
+	/* Tencent's verdict depends on the prefix ([T1]). */
+	pi->export_per_prefix =
+	    export_per_prefix(p) || p->conf.profile == PROFILE_TENCENT;
+	pi->out_max = profile_out_max(&p->conf);
 	pi->as4 = p->nego.as4;
 	pi->ext_message = p->nego.ext_message_tx;
 	pi->af = (p->nego.af & CONF_AF_IPV4 ? RIB_AF_IPV4 : 0) |
@@ -303,6 +356,9 @@ on_established(struct peer *p)
 	p->prefix_warned = false;
 	p->prefix_over = false;
 	p->held_out = NULL;
+	rde->cap_warned[p->rib_id][0] = rde->cap_warned[p->rib_id][1] = false;
+	rde->cap_held[p->rib_id][0] = rde->cap_held[p->rib_id][1] = 0;
+	rde->tencent_logged[p->rib_id] = 0;
 	log_held_out(rde, p);
 	policy_print(rde->d->conf, &p->conf, &rde->pp[p->rib_id]);
 }
@@ -452,6 +508,21 @@ refused(struct peer *p, const char *why, size_t n)
 }
 
 /*
+ * The HA preset after a peer's inbound policy, unless the policy set
+ * the local preference itself (before: the route as it came in).
+ */
+static void
+ha_in(const struct peer *p, const struct rib_attrs_key *before,
+    struct rib_attrs_key *k)
+{
+	bool set = (k->flags & RIB_A_LOCAL_PREF) &&
+	    (!(before->flags & RIB_A_LOCAL_PREF) ||
+		before->local_pref != k->local_pref);
+
+	profile_ha_in(&p->conf, set, k);
+}
+
+/*
  * One route through a peer's inbound policy into the RIB: added with
  * the attributes the policy gives it, or taken out if it denies.
  * Returns whether it was accepted.
@@ -469,6 +540,7 @@ import_one(struct rde *rde, struct peer *p, const struct rib_prefix *pfx,
 		rib_del(rde->rib, p->rib_id, pfx, path_id);
 		return false;
 	}
+	ha_in(p, in, &k);
 	a = rib_attrs_intern(rde->rib, &k);
 	rib_add(rde->rib, p->rib_id, pfx, path_id, a);
 	rib_attrs_unref(rde->rib, a);
@@ -504,12 +576,16 @@ announce(struct rde *rde, struct rib *rib, struct peer *p, uint16_t afi,
 		nbr_policy(p, afi, false, &plist, &rmap);
 	}
 	if (plist == NULL && rmap == NULL) {
+		if (rib != rde->adjin)
+			profile_ha_in(&p->conf, false, &k);
 		a = rib_attrs_intern(rib, &k);
 		rib_announce(rib, p->rib_id, afi, nlri, len, addpath, a);
 		rib_attrs_unref(rib, a);
 		return;
 	}
 	if (!pol_per_prefix(pol, plist, rmap)) {
+		struct rib_attrs_key before = k;
+
 		/* One verdict for every prefix of the attribute set. */
 		if (pol_apply(pol, plist, rmap, &rp, &k, 0, &rde->pbuf) ==
 		    POL_DENY) {
@@ -518,6 +594,7 @@ announce(struct rde *rde, struct rib *rib, struct peer *p, uint16_t afi,
 			p->st.nlri_denied += n;
 			return;
 		}
+		ha_in(p, &before, &k);
 		a = rib_attrs_intern(rib, &k);
 		rib_announce(rib, p->rib_id, afi, nlri, len, addpath, a);
 		rib_attrs_unref(rib, a);
@@ -733,6 +810,50 @@ mrai_wait(struct rde *rde, struct peer *p)
 	return true;
 }
 
+/*
+ * The outbound cap, after each flush: a warning when a family reaches
+ * PROFILE_OUT_WARN % of it, and a line whenever the number withheld
+ * changes (the first of them named).
+ */
+static void
+cap_log(struct rde *rde, struct peer *p)
+{
+	uint32_t max = profile_out_max(&p->conf);
+	struct rib_out_cap oc;
+	char first[64];
+	int t;
+
+	if (max == 0)
+		return;
+	for (t = 0; t < 2; t++) {
+		const char *fam = t == 0 ? "IPv4" : "IPv6";
+		bool *warned = &rde->cap_warned[p->rib_id][t];
+		size_t *held = &rde->cap_held[p->rib_id][t];
+
+		rib_out_cap(rde->rib, p->rib_id, t, &oc);
+		if (oc.adv * 100 >= (uint64_t)max * PROFILE_OUT_WARN &&
+		    !*warned)
+			log_warn(
+			    "neighbor %s: %zu %s prefixes advertised, %zu%% "
+			    "of its outbound cap of %u",
+			    p->name, oc.adv, fam, oc.adv * 100 / max, max);
+		*warned = oc.adv * 100 >= (uint64_t)max * PROFILE_OUT_WARN;
+		if (oc.held == *held)
+			continue;
+		if (oc.held > 0) {
+			pol_prefix_str(&oc.first_held, first, sizeof(first));
+			log_warn("neighbor %s: outbound cap of %u %s prefixes "
+				 "reached: %zu withheld (the first %s), so "
+				 "that the peer keeps the session",
+			    p->name, max, fam, oc.held, first);
+		} else
+			log_info("neighbor %s: no %s prefix withheld any more "
+				 "(%zu advertised, cap %u)",
+			    p->name, fam, oc.adv, max);
+		*held = oc.held;
+	}
+}
+
 static void
 prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
@@ -772,8 +893,18 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 			rib_out_flush(
 			    rde->rib, p->rib_id, sess_max_msg(p), send_cb, p);
 			sess_flush(p); /* one write for the whole batch */
+			cap_log(rde, p);
 		}
 	}
+}
+
+/* The loc-RIB changed for a prefix: the export stream's journal. */
+static void
+best_changed(void *arg, const struct rib_dest *dest)
+{
+	struct rde *rde = arg;
+
+	exp_route_changed(rde->d->exp, dest);
 }
 
 struct rde *
@@ -781,7 +912,7 @@ rde_new(struct bgpd *d)
 {
 	struct rde *rde = calloc(1, sizeof(*rde));
 	struct rib_config rc = { 0 };
-	struct rib_hooks rh = { export_ok, nexthop_ok, NULL, NULL };
+	struct rib_hooks rh = { export_ok, nexthop_ok, best_changed, NULL };
 
 	if (rde == NULL)
 		log_fatal("out of memory");
@@ -1025,6 +1156,28 @@ rde_adj_rib_in(struct bgpd *d)
 	if (d->hooks.update != on_update)
 		return NULL;
 	return ((struct rde *)d->hooks.arg)->adjin;
+}
+
+size_t
+rde_tencent_withheld(struct peer *p)
+{
+	const struct rib_prefix *v;
+	struct rib_dest *d;
+	size_t i, n, count = 0;
+
+	if (p->d->hooks.update != on_update ||
+	    p->conf.profile != PROFILE_TENCENT || p->state != FSM_ESTABLISHED)
+		return 0;
+	v = profile_tencent_refused(&n);
+	for (i = 0; i < n; i++) {
+		if (!(rde_of(p)->tencent_logged[p->rib_id] & (1u << i)))
+			continue;
+		/* Refused once its policy let it through, still selected. */
+		d = rib_lookup(rde_of(p)->rib, &v[i]);
+		if (d != NULL && d->best != NULL)
+			count++;
+	}
+	return count;
 }
 
 const char *

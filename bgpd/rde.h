@@ -37,5 +37,7 @@ struct rib *rde_adj_rib_in(struct bgpd *);
  * out (RFC 8212: no policy; a route-map not defined), or NULL.
  */
 const char *rde_held_back(struct peer *, uint16_t afi, bool out);
+/* Aggregates Tencent refuses ([T1]) withheld from a Tencent peer now. */
+size_t rde_tencent_withheld(struct peer *);
 
 #endif

@@ -300,6 +300,8 @@ send_open(struct peer *p, struct conn *c)
 	}
 	/* RFC 4724 §3: a helper announces its restart time, no families. */
 	caps->gr_time = p->d->conf->gr_restart_time;
+	if (!conf_neighbor_gr(&p->conf)) /* a profile turns it off */
+		caps->have &= ~WIRE_CAP_GR;
 	n = wire_open_encode(&o, buf, sizeof(buf));
 	assert(n > 0);
 	send_control(p, c, buf, n);
@@ -447,7 +449,7 @@ t_idlehold_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct peer *p = w->data;
 
-	if (p->state == FSM_IDLE && !p->conf.shutdown)
+	if (p->state == FSM_IDLE && !p->conf.shutdown && p->blocked == 0)
 		sess_event(p,
 		    p->conf.passive ? FSM_EV_AUTO_START_PASSIVE
 				    : FSM_EV_AUTO_START);
@@ -617,6 +619,7 @@ do_established(struct peer *p)
 	char asbuf[16];
 
 	p->st.established++;
+	p->eor_af = 0;
 	p->idle_hold = IDLE_HOLD_MIN;
 	p->connretry_count = 0;
 	p->md5_fail_base = -1;
@@ -881,7 +884,8 @@ open_negotiate(struct peer *p, const struct wire_open *o)
 			if (c->gr[i].afi == BGP_AFI_IPV6)
 				n->gr_af |= CONF_AF_IPV6;
 		}
-		n->gr = (n->gr_af & n->af) != 0 && n->gr_time > 0;
+		n->gr = (n->gr_af & n->af) != 0 && n->gr_time > 0 &&
+		    conf_neighbor_gr(&p->conf);
 	}
 	err->action = WIRE_OK;
 	return true;
@@ -995,6 +999,7 @@ handle_update(struct peer *p, const uint8_t *body, size_t len)
 	if (u.eor) {
 		peer_log(p, LOG_LVL_DEBUG, "End-of-RIB for AFI %u SAFI %u",
 		    u.eor_afi, u.eor_safi);
+		p->eor_af |= af_of(u.eor_afi, u.eor_safi);
 		stale_done(p, u.eor_afi, u.eor_safi);
 	}
 	p->st.nlri_in += (uint64_t)wire_nlri_check(
@@ -1307,6 +1312,10 @@ sess_start(struct peer *p)
 		peer_log(p, LOG_LVL_INFO, "administratively shut down");
 		return;
 	}
+	if (p->blocked != 0) {
+		peer_log(p, LOG_LVL_INFO, "not started: %s", p->block_why);
+		return;
+	}
 	sess_event(p,
 	    p->conf.passive ? FSM_EV_MANUAL_START_PASSIVE
 			    : FSM_EV_MANUAL_START);
@@ -1423,6 +1432,12 @@ sess_accept(struct peer *p, int fd)
 		close(fd);
 		return;
 	}
+	if (p->blocked != 0) {
+		peer_log(
+		    p, LOG_LVL_INFO, "connection refused: %s", p->block_why);
+		close(fd);
+		return;
+	}
 	switch (p->state) {
 	case FSM_IDLE:
 		/* Starting again is due; take the connection now. */
@@ -1499,4 +1514,35 @@ sess_hold_down(struct peer *p, uint8_t cease_subcode, double seconds)
 		timer_start(p, &p->t_idlehold, seconds);
 	} else
 		peer_log(p, LOG_LVL_WARN, "held down until it is reconfigured");
+}
+
+void
+sess_block(struct peer *p, unsigned cond, bool on, uint8_t cease_subcode,
+    const char *why)
+{
+	unsigned was = p->blocked;
+
+	if (on)
+		p->blocked |= cond;
+	else
+		p->blocked &= ~cond;
+	if (p->blocked == was)
+		return;
+	if (why != NULL)
+		snprintf(p->block_why, sizeof(p->block_why), "%s", why);
+	if (on && was == 0) {
+		peer_log(
+		    p, LOG_LVL_WARN, "session kept down: %s", p->block_why);
+		sess_stop(p, cease_subcode, NULL);
+		set_reason(p, "kept down: %s", p->block_why);
+		return;
+	}
+	if (!on && p->blocked == 0) {
+		peer_log(p, LOG_LVL_INFO, "may start again: %s", p->block_why);
+		p->idle_hold = IDLE_HOLD_MIN;
+		if (!p->held_down && p->state == FSM_IDLE) {
+			ev_timer_stop(p->d->loop, &p->t_idlehold);
+			sess_start(p);
+		}
+	}
 }

@@ -23,6 +23,9 @@
 struct peer;
 struct bgpd;
 struct rib;
+struct iface;
+struct bfd_sess;
+struct bfd_ctx;
 
 /* A growable byte queue with a consumed head; capped by its owner. */
 struct bytebuf {
@@ -121,7 +124,11 @@ struct peer {
 	 */
 	const char *held_in;
 	const char *held_out;
-	long md5_fail_base; /* kernel MD5 failures when we began trying */
+	long md5_fail_base;   /* kernel MD5 failures when we began trying */
+	uint8_t eor_af;       /* CONF_AF_* whose End-of-RIB came this session */
+	unsigned blocked;     /* SESS_BLOCK_*: conditions keeping it down */
+	char block_why[96];   /* what the last block said, for show */
+	struct bfd_sess *bfd; /* its BFD session, or NULL (bgpd.c) */
 };
 
 /* How sessions hand routes to the RIB and learn of free queue space. */
@@ -163,6 +170,9 @@ struct bgpd {
 	uint16_t sendhold_min; /* RFC 9687 floor, seconds (480) */
 	uint64_t rib_ids;      /* RIB peer numbers in use */
 	struct rib *rib;       /* for `show` only; set by rde.c */
+	struct iface *iface;   /* links (iface.c); NULL until one is used */
+	struct bfd_ctx *bfd;   /* BFD sessions, NULL until one is configured */
+	struct exp *exp;       /* the export stream, or NULL (export.c) */
 };
 
 /* Bytes a peer's output queue may hold before sess_send refuses. */
@@ -196,6 +206,18 @@ void sess_stop(struct peer *, uint8_t cease_subcode, const char *msg);
  * then it starts again; with 0, until it is reconfigured.
  */
 void sess_hold_down(struct peer *, uint8_t cease_subcode, double seconds);
+
+/* Conditions outside BGP that keep a session down (struct peer blocked). */
+#define SESS_BLOCK_BFD  (1u << 0) /* BFD says the path is down */
+#define SESS_BLOCK_LINK (1u << 1) /* the interface it is bound to is down */
+/*
+ * Sets or clears one condition.  The first set stops the session with
+ * Cease/cease_subcode (e.g. BGP_CEASE_BFD_DOWN) and keeps it from
+ * starting or accepting; when the last one clears it starts at once
+ * (unless shut down or held down).  why is logged and kept for show.
+ */
+void sess_block(struct peer *, unsigned cond, bool on, uint8_t cease_subcode,
+    const char *why);
 /*
  * New settings for a running peer; with reset (a setting the session
  * was opened with changed: conf_diff.c decides), a new session.

@@ -21,6 +21,8 @@
 #include <dxbgp/rib.h>
 
 #include "cmd.h"
+#include "policy_int.h"
+#include "profile.h"
 #include "rde.h"
 #include "show.h"
 
@@ -194,6 +196,182 @@ json_prefix_counts(struct peer *p, const struct counts *c, FILE *out)
 	fprintf(out, ",\"pfxSent\":%zu", c->sent[p->rib_id]);
 }
 
+/* ---- provider profiles and the outbound cap ---- */
+
+/* Prefixes withheld from a peer now: its cap, Tencent's aggregates. */
+static size_t
+peer_withheld(struct peer *p)
+{
+	struct rib_out_cap oc;
+	size_t n = rde_tencent_withheld(p);
+
+	if (p->d->rib == NULL || p->state != FSM_ESTABLISHED ||
+	    profile_out_max(&p->conf) == 0)
+		return n;
+	for (int t = 0; t < 2; t++) {
+		rib_out_cap(p->d->rib, p->rib_id, t, &oc);
+		n += oc.held;
+	}
+	return n;
+}
+
+static void
+json_u32_or_null(FILE *out, const char *key, uint32_t v)
+{
+	if (v != 0)
+		fprintf(out, ",\"%s\":%u", key, v);
+	else
+		fprintf(out, ",\"%s\":null", key);
+}
+
+static void
+json_str_or_null(FILE *out, const char *key, const char *v)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (v != NULL)
+		show_json_str(out, v);
+	else
+		fputs("null", out);
+}
+
+/* What a profile and the HA preset put in force for a neighbor. */
+static void
+profile_json(struct peer *p, FILE *out)
+{
+	const struct conf_neighbor *n = &p->conf;
+	const struct profile *pr = profile_of(n);
+	uint16_t ms;
+	uint8_t mult;
+
+	json_str_or_null(out, "profile", pr ? pr->name : NULL);
+	json_str_or_null(out, "ha", profile_ha_name(n->ha));
+	if (pr == NULL && n->ha == PROFILE_HA_NONE) {
+		fputs(",\"profileApplied\":null", out);
+		return;
+	}
+	conf_neighbor_bfd(n, &ms, &mult);
+	fprintf(out,
+	    ",\"profileApplied\":{\"remoteAs\":%u,\"holdTime\":%u,"
+	    "\"keepalive\":%u,\"md5Required\":%s,\"singleHop\":%s,"
+	    "\"oneFamilyPerSession\":%s,\"bfdIntervalMs\":%u,"
+	    "\"bfdMultiplier\":%u,\"gracefulRestart\":%s",
+	    n->remote_as, conf_neighbor_holdtime(n), conf_neighbor_keepalive(n),
+	    jbool(n->profile == PROFILE_AWS), jbool(n->profile == PROFILE_AWS),
+	    jbool(n->profile == PROFILE_AWS), ms, mult,
+	    jbool(conf_neighbor_gr(n)));
+	json_u32_or_null(out, "maxPrefixOut", profile_out_max(n));
+	json_u32_or_null(out, "haLocalPref",
+	    n->ha == PROFILE_HA_PRIMARY      ? PROFILE_HA_LP_PRIMARY
+		: n->ha == PROFILE_HA_BACKUP ? PROFILE_HA_LP_BACKUP
+					     : 0);
+	if (n->ha != PROFILE_HA_NONE && n->profile == PROFILE_AWS)
+		fprintf(out, ",\"haOut\":\"community %s\"",
+		    n->ha == PROFILE_HA_PRIMARY ? "7224:7300" : "7224:7100");
+	else if (n->ha == PROFILE_HA_BACKUP)
+		fprintf(out, ",\"haOut\":\"as-path prepend %u x%d\"",
+		    peer_local_as(p), PROFILE_HA_PREPEND);
+	else
+		fputs(",\"haOut\":null", out);
+	fprintf(
+	    out, ",\"tencentRefusedWithheld\":%zu}", rde_tencent_withheld(p));
+}
+
+/* The outbound cap: per family advertised and withheld, or null. */
+static void
+cap_json(struct peer *p, FILE *out)
+{
+	uint32_t max = profile_out_max(&p->conf);
+	struct rib_out_cap oc;
+	char buf[64];
+
+	if (max == 0) {
+		fputs(",\"maxPrefixOut\":null", out);
+		return;
+	}
+	fprintf(out, ",\"maxPrefixOut\":{\"limit\":%u,\"warnPercent\":%d", max,
+	    PROFILE_OUT_WARN);
+	for (int t = 0; t < 2; t++) {
+		memset(&oc, 0, sizeof(oc));
+		if (p->d->rib != NULL && p->state == FSM_ESTABLISHED)
+			rib_out_cap(p->d->rib, p->rib_id, t, &oc);
+		fprintf(out, ",\"%s\":{\"advertised\":%zu,\"withheld\":%zu",
+		    t == 0 ? "ipv4" : "ipv6", oc.adv, oc.held);
+		if (oc.held > 0) {
+			pol_prefix_str(&oc.first_held, buf, sizeof(buf));
+			json_str_or_null(out, "firstWithheld", buf);
+		} else
+			fputs(",\"firstWithheld\":null", out);
+		fputc('}', out);
+	}
+	fputc('}', out);
+}
+
+static void
+profile_text(struct peer *p, FILE *out)
+{
+	const struct conf_neighbor *n = &p->conf;
+	const struct profile *pr = profile_of(n);
+	uint32_t max = profile_out_max(n);
+	struct rib_out_cap oc;
+	char buf[64];
+	uint16_t ms;
+	uint8_t mult;
+
+	if (pr != NULL) {
+		conf_neighbor_bfd(n, &ms, &mult);
+		fprintf(out,
+		    "  Profile %s (%s): remote AS %u, hold %u s, keepalive "
+		    "%u s, BFD %u ms x %u%s, graceful restart %s\n",
+		    pr->name, pr->cloud, n->remote_as,
+		    conf_neighbor_holdtime(n), conf_neighbor_keepalive(n), ms,
+		    mult, n->bfd ? "" : " (when on)",
+		    conf_neighbor_gr(n) ? "on" : "off (BFD is on)");
+		if (n->profile == PROFILE_AWS)
+			fputs("  Checked: MD5 key of 6-80 characters, single "
+			      "hop (TTL 1, no GTSM), one family per session, "
+			      "hold time not 0\n",
+			    out);
+		if (n->profile == PROFILE_TENCENT)
+			fprintf(out,
+			    "  Tencent's forbidden aggregates withheld: %zu\n",
+			    rde_tencent_withheld(p));
+	}
+	if (n->ha != PROFILE_HA_NONE) {
+		fprintf(out, "  HA preset %s: local preference %d in",
+		    profile_ha_name(n->ha),
+		    n->ha == PROFILE_HA_PRIMARY ? PROFILE_HA_LP_PRIMARY
+						: PROFILE_HA_LP_BACKUP);
+		if (n->profile == PROFILE_AWS)
+			fprintf(out, "; community %s out\n",
+			    n->ha == PROFILE_HA_PRIMARY ? "7224:7300"
+							: "7224:7100");
+		else if (n->ha == PROFILE_HA_BACKUP)
+			fprintf(out, "; our AS prepended %d times out\n",
+			    PROFILE_HA_PREPEND);
+		else
+			fputs("\n", out);
+	}
+	if (max == 0)
+		return;
+	fprintf(out, "  Outbound cap %u prefixes per family (warning at %d%%)",
+	    max, PROFILE_OUT_WARN);
+	for (int t = 0; t < 2; t++) {
+		if (!(conf_neighbor_af(n) &
+			(t == 0 ? CONF_AF_IPV4 : CONF_AF_IPV6)))
+			continue;
+		memset(&oc, 0, sizeof(oc));
+		if (p->d->rib != NULL && p->state == FSM_ESTABLISHED)
+			rib_out_cap(p->d->rib, p->rib_id, t, &oc);
+		fprintf(out, "; %s %zu advertised, %zu withheld",
+		    t == 0 ? "IPv4" : "IPv6", oc.adv, oc.held);
+		if (oc.held > 0) {
+			pol_prefix_str(&oc.first_held, buf, sizeof(buf));
+			fprintf(out, " (first %s)", buf);
+		}
+	}
+	fputc('\n', out);
+}
+
 /* ---- show bgp summary ---- */
 
 static void
@@ -230,6 +408,11 @@ summary_json(struct bgpd *d, FILE *out, unsigned n, unsigned est)
 			fputs(",\"maxPrefix\":null", out);
 		fputs(",\"description\":", out);
 		show_json_str(out, p->conf.description);
+		json_str_or_null(out, "profile",
+		    profile_of(&p->conf) ? profile_of(&p->conf)->name : NULL);
+		json_u32_or_null(
+		    out, "maxPrefixOut", profile_out_max(&p->conf));
+		fprintf(out, ",\"pfxWithheld\":%zu", peer_withheld(p));
 		fputc('}', out);
 		first = false;
 	}
@@ -244,6 +427,7 @@ show_bgp_summary(struct bgpd *d, FILE *out, bool json)
 	char idbuf[INET_ADDRSTRLEN], up[32], state[48], sent[24];
 	time_t now = time(NULL);
 	unsigned int n = 0, est = 0;
+	size_t held, nheld = 0;
 
 	for (p = d->peers; p != NULL; p = p->next) {
 		n++;
@@ -273,10 +457,13 @@ show_bgp_summary(struct bgpd *d, FILE *out, bool json)
 			    peer_accepted(p), p->conf.max_prefix);
 		else
 			snprintf(state, sizeof(state), "%zu", peer_accepted(p));
-		if (p->state == FSM_ESTABLISHED)
-			snprintf(sent, sizeof(sent), "%zu", c.sent[p->rib_id]);
-		else
+		if (p->state != FSM_ESTABLISHED)
 			snprintf(sent, sizeof(sent), "-");
+		else if (profile_out_max(&p->conf) != 0)
+			snprintf(sent, sizeof(sent), "%zu/%u",
+			    c.sent[p->rib_id], profile_out_max(&p->conf));
+		else
+			snprintf(sent, sizeof(sent), "%zu", c.sent[p->rib_id]);
 		fprintf(out,
 		    "%-25s %10u %9" PRIu64 " %9" PRIu64 " %8s  %-14s %6s  %s\n",
 		    p->name, p->conf.remote_as, sum(p->st.msg_in, NMSG),
@@ -285,8 +472,23 @@ show_bgp_summary(struct bgpd *d, FILE *out, bool json)
 	}
 	if (n > 0)
 		fputs("\nState/PfxRcd: routes accepted from an established "
-		      "neighbor, /its maximum-prefix limit if set\n",
+		      "neighbor, /its maximum-prefix limit if set\n"
+		      "PfxSnt: prefixes advertised, /its outbound cap per "
+		      "family if set\n",
 		    out);
+	for (p = d->peers; p != NULL; p = p->next) {
+		if ((held = peer_withheld(p)) == 0)
+			continue;
+		if (nheld++ == 0)
+			fputc('\n', out);
+		fprintf(out,
+		    "%s: %zu prefix%s withheld (%s; show bgp neighbors %s)\n",
+		    p->name, held, held == 1 ? "" : "es",
+		    p->conf.profile == PROFILE_TENCENT
+			? "outbound cap or Tencent's forbidden aggregates"
+			: "outbound cap",
+		    p->name);
+	}
 }
 
 /* ---- show bgp neighbors ---- */
@@ -483,6 +685,8 @@ neighbor_json(struct peer *p, const struct counts *c, FILE *out, time_t now)
 	fprintf(out, ",\"prefixesDenied\":%" PRIu64, st->nlri_denied);
 	json_prefix_counts(p, c, out);
 	max_prefix_json(p, out);
+	profile_json(p, out);
+	cap_json(p, out);
 	policy_json(p, out);
 	notification_json(p, out);
 	fprintf(out, ",\"lastReason\":");
@@ -526,6 +730,7 @@ prefixes_text(struct peer *p, const struct counts *c, FILE *out)
 	fprintf(out, "  Inbound soft reconfiguration %s\n",
 	    n->soft_reconfig ? "enabled" : "not enabled");
 	policy_text(p, out);
+	profile_text(p, out);
 	if (n->max_prefix == 0)
 		return;
 	fprintf(out, "  Maximum prefixes %u, warning at %u%%, ", n->max_prefix,

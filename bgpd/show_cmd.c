@@ -248,4 +248,5 @@ void
 show_cmd_register(void)
 {
 	cmd_register(show_cmds, sizeof(show_cmds) / sizeof(show_cmds[0]));
+	bfd_cmd_register();
 }

@@ -14,5 +14,7 @@ struct show_ctx {
 };
 
 void show_cmd_register(void);
+/* `show bfd peers` (bfd_cmd.c); show_cmd_register registers it too. */
+void bfd_cmd_register(void);
 
 #endif

@@ -9,7 +9,8 @@
 #      and cmd.c's built-in commands) is in the page for its mode, with
 #      its keywords in order: dxsh.1 for exec mode, dxbgpd.conf.5 for
 #      the others;
-#   3. groff renders each page (dxbgpd.8 too) without a single warning.
+#   3. groff renders each page (dxbgpd.8 and dxprog.8 too) without a
+#      single warning.
 # Prints one line per check and "N passed, N failed".
 set -u
 srcdir=${srcdir:-.}
@@ -92,7 +93,8 @@ EOF
 done
 
 # 3. groff, every warning on
-for page in doc/dxsh.1 doc/dxbgpd.conf.5 "$srcdir/doc/dxbgpd.8"; do
+for page in doc/dxsh.1 doc/dxbgpd.conf.5 "$srcdir/doc/dxbgpd.8" \
+    "$srcdir/doc/dxprog.8"; do
 	warn=$(groff -mandoc -ww -z "$page" 2>&1)
 	if [ -z "$warn" ]; then
 		ok "groff renders $(basename "$page") without warnings"

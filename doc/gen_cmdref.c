@@ -67,9 +67,12 @@ static void
 register_all(void)
 {
 	conf_cmd_register();
+	iface_cmd_register();
 	pol_cmd_register();
 	log_cmd_register();
+	exp_cmd_register();
 	show_cmd_register();
+	bfd_cmd_register();
 	ctl_cmd_register();
 }
 

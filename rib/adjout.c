@@ -13,6 +13,12 @@
  * flush stops and resumes where it was.  After the first full table
  * each family gets its End-of-RIB (RFC 4724 §2).
  *
+ * A peer may have an outbound cap (rib_peer_info.out_max: a cloud
+ * drops the session past its limit): at most that many prefixes of a
+ * family are advertised, the others are withheld, kept in a sorted
+ * list, and go out, lowest first, as room frees up (rib.h,
+ * rib_out_cap).
+ *
  * Export rules: RFC 4271 §5.1 (AS_PATH prepend, NEXT_HOP, MED and
  * LOCAL_PREF toward external peers) and §9.2 (no route back to its
  * source), RFC 1997 (NO_EXPORT, NO_ADVERTISE, NO_EXPORT_SUBCONFED),
@@ -351,6 +357,248 @@ export_dest(struct rib *r, uint16_t peer, const struct rib_dest *d)
 	return out;
 }
 
+/* ---- the outbound cap ---- */
+
+static int
+pfx_cmp(const struct rib_prefix *a, const struct rib_prefix *b)
+{
+	int c;
+
+	if (a->afi != b->afi)
+		return a->afi < b->afi ? -1 : 1;
+	if ((c = memcmp(a->addr, b->addr, sizeof(a->addr))) != 0)
+		return c;
+	return (int)a->len - (int)b->len;
+}
+
+static int
+pfx_qcmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+/* Where p is in the withheld list, or where it would go. */
+static size_t
+held_find(const struct rib_out *o, const struct rib_prefix *p, bool *found)
+{
+	size_t lo = 0, hi = o->nheld, mid;
+	int c;
+
+	*found = false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = pfx_cmp(&o->held[mid].pfx, p);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* p is withheld (again); new ones wait in held_new for held_merge. */
+static void
+held_add(struct rib_out *o, const struct rib_prefix *p)
+{
+	bool found;
+	size_t i = held_find(o, p, &found);
+
+	if (found) {
+		if (o->held[i].gone) {
+			o->held[i].gone = false;
+			o->held_af[rib_afidx(p->afi)]++;
+		}
+		return;
+	}
+	if (o->nheld_new == o->capheld_new) {
+		o->capheld_new = o->capheld_new ? o->capheld_new * 2 : 64;
+		o->held_new =
+		    realloc(o->held_new, o->capheld_new * sizeof(*o->held_new));
+		if (o->held_new == NULL)
+			abort();
+	}
+	o->held_new[o->nheld_new++] = *p;
+	o->held_af[rib_afidx(p->afi)]++;
+}
+
+/* p is no longer withheld (sent, or not to be sent at all). */
+static void
+held_del(struct rib_out *o, const struct rib_prefix *p)
+{
+	bool found;
+	size_t i;
+
+	if (o->held_af[rib_afidx(p->afi)] == 0)
+		return;
+	i = held_find(o, p, &found);
+	if (found && !o->held[i].gone) {
+		o->held[i].gone = true;
+		o->held_af[rib_afidx(p->afi)]--;
+	}
+}
+
+/* The new withheld prefixes into the list, the gone ones out of it. */
+static void
+held_merge(struct rib_out *o)
+{
+	size_t live = o->held_af[0] + o->held_af[1], i = 0, j = 0, k = 0;
+	struct out_held *v;
+
+	if (o->nheld_new == 0 && o->nheld - live < 1024 &&
+	    o->nheld - live <= live)
+		return;
+	qsort(o->held_new, o->nheld_new, sizeof(*o->held_new), pfx_qcmp);
+	v = malloc((live ? live : 1) * sizeof(*v));
+	if (v == NULL)
+		abort();
+	while (i < o->nheld || j < o->nheld_new) {
+		if (i < o->nheld && o->held[i].gone) {
+			i++;
+			continue;
+		}
+		if (j == o->nheld_new ||
+		    (i < o->nheld &&
+			pfx_cmp(&o->held[i].pfx, &o->held_new[j]) < 0))
+			v[k++] = o->held[i++];
+		else
+			v[k++] = (struct out_held){ o->held_new[j++], false };
+	}
+	assert(k == live);
+	free(o->held);
+	o->held = v;
+	o->nheld = o->capheld = live;
+	o->nheld_new = 0;
+}
+
+static void
+held_clear(struct rib_out *o)
+{
+	free(o->held);
+	free(o->held_new);
+	o->held = NULL;
+	o->held_new = NULL;
+	o->nheld = o->capheld = o->nheld_new = o->capheld_new = 0;
+	o->held_af[0] = o->held_af[1] = 0;
+}
+
+static int
+ent_pfx_cmp(const void *a, const void *b)
+{
+	const struct flush_ent *x = a, *y = b;
+
+	return pfx_cmp(&x->d->pfx, &y->d->pfx);
+}
+
+/*
+ * The cap on a chunk of flush entries: withdrawals free room at once
+ * (they are packed first); past the cap, the highest prefixes
+ * advertised are withdrawn (a lowered cap); new prefixes go out,
+ * lowest first, while there is room, and the others are withheld.
+ * Returns how many entries are left to send.
+ */
+static size_t
+cap_chunk(struct rib *r, uint16_t peer, size_t m)
+{
+	struct rib_out *o = &r->out[peer];
+	struct flush_ent *e = r->fent;
+	size_t max = r->peer[peer].out_max, stay[2], i, k;
+	int t;
+
+	if (max == 0)
+		return m;
+	/* Group numbers stay what they are: only names of groups. */
+	qsort(e, m, sizeof(*e), ent_pfx_cmp);
+	stay[0] = o->nadv[0];
+	stay[1] = o->nadv[1];
+	for (i = 0; i < m; i++)
+		if (e[i].out == NULL)
+			stay[rib_afidx(e[i].d->pfx.afi)]--;
+	for (i = m; i-- > 0;) {
+		t = rib_afidx(e[i].d->pfx.afi);
+		if (stay[t] > max && e[i].out != NULL &&
+		    (e[i].d->adv & bit(peer))) {
+			e[i].out = NULL;
+			e[i].group = 0;
+			stay[t]--;
+			held_add(o, &e[i].d->pfx);
+		}
+	}
+	for (i = k = 0; i < m; i++) {
+		t = rib_afidx(e[i].d->pfx.afi);
+		if (e[i].out != NULL && !(e[i].d->adv & bit(peer))) {
+			if (stay[t] >= max) {
+				held_add(o, &e[i].d->pfx);
+				e[i].d->dirty &= ~bit(peer);
+				continue;
+			}
+			stay[t]++;
+			held_del(o, &e[i].d->pfx);
+		}
+		e[k++] = e[i];
+	}
+	held_merge(o);
+	return k;
+}
+
+/*
+ * Room under the cap goes to withheld prefixes, lowest first: they are
+ * queued again.  Returns whether any was.
+ */
+static bool
+cap_release(struct rib *r, uint16_t peer)
+{
+	struct rib_out *o = &r->out[peer];
+	size_t max = r->peer[peer].out_max, room[2], i;
+	struct rib_dest *d;
+	bool any = false;
+	int t;
+
+	if (max == 0 || o->held_af[0] + o->held_af[1] == 0)
+		return false;
+	for (t = 0; t < 2; t++)
+		room[t] = o->nadv[t] < max ? max - o->nadv[t] : 0;
+	for (i = 0; i < o->nheld && (room[0] || room[1]); i++) {
+		struct out_held *h = &o->held[i];
+
+		t = rib_afidx(h->pfx.afi);
+		if (h->gone || room[t] == 0)
+			continue;
+		d = ptable_find(&r->tab[t], &h->pfx);
+		if (d == NULL || d->best == NULL) {
+			h->gone = true;
+			o->held_af[t]--;
+			continue;
+		}
+		queue_dest(r, peer, d);
+		room[t]--;
+		any = true;
+	}
+	return any;
+}
+
+void
+rib_out_cap(
+    const struct rib *r, uint16_t peer, int afidx, struct rib_out_cap *c)
+{
+	const struct rib_out *o = &r->out[peer];
+	size_t i;
+
+	assert(peer > 0 && peer < RIB_MAX_PEERS && afidx >= 0 && afidx < 2);
+	memset(c, 0, sizeof(*c));
+	c->adv = o->nadv[afidx];
+	c->held = o->held_af[afidx];
+	for (i = 0; i < o->nheld && c->held > 0; i++)
+		if (!o->held[i].gone &&
+		    rib_afidx(o->held[i].pfx.afi) == afidx) {
+			c->first_held = o->held[i].pfx;
+			break;
+		}
+}
+
 /* ---- starting, stopping ---- */
 
 /* Orders destinations by their best attribute set. */
@@ -361,6 +609,13 @@ by_best(const void *a, const void *b)
 	uintptr_t y = (uintptr_t)(*(struct rib_dest *const *)b)->best;
 
 	return x < y ? -1 : x > y;
+}
+
+static int
+by_pfx(const void *a, const void *b)
+{
+	return pfx_cmp(&(*(struct rib_dest *const *)a)->pfx,
+	    &(*(struct rib_dest *const *)b)->pfx);
 }
 
 /*
@@ -387,7 +642,9 @@ queue_all(struct rib *r, uint16_t peer, uint8_t af)
 			    (d->best != NULL || (d->adv & bit(peer))))
 				v[n++] = d;
 		}
-		qsort(v, n, sizeof(*v), by_best);
+		/* Under a cap, which prefixes go out is in prefix order. */
+		qsort(
+		    v, n, sizeof(*v), r->peer[peer].out_max ? by_pfx : by_best);
 		for (i = 0; i < n; i++)
 			queue_dest(r, peer, v[i]);
 		free(v);
@@ -453,6 +710,8 @@ rib_out_stop(struct rib *r, uint16_t peer)
 	free(o->queue);
 	o->queue = NULL;
 	o->qhead = o->qlen = o->qcap = 0;
+	o->nadv[0] = o->nadv[1] = 0;
+	held_clear(o);
 	cache_clear(r, o);
 }
 
@@ -463,6 +722,7 @@ rib_out_clean(struct rib *r)
 
 	for (i = 0; i < RIB_MAX_PEERS; i++) {
 		free(r->out[i].queue);
+		held_clear(&r->out[i]);
 		cache_clear(r, &r->out[i]);
 	}
 	free(r->fent);
@@ -501,14 +761,20 @@ wire_prefix_of(const struct rib_dest *d, struct wire_prefix *wp)
 static void
 commit(struct rib *r, uint16_t peer, struct flush_ent *e, size_t n)
 {
+	struct rib_out *o = &r->out[peer];
 	size_t i;
+	int t;
 
 	for (i = 0; i < n; i++) {
+		t = rib_afidx(e[i].d->pfx.afi);
 		e[i].d->dirty &= ~bit(peer);
-		if (e[i].out != NULL)
+		if (e[i].out != NULL) {
+			o->nadv[t] += !(e[i].d->adv & bit(peer));
 			e[i].d->adv |= bit(peer);
-		else
+		} else {
+			o->nadv[t] -= (e[i].d->adv & bit(peer)) != 0;
 			e[i].d->adv &= ~bit(peer);
+		}
 		e[i].d = NULL;
 	}
 }
@@ -625,6 +891,8 @@ build_chunk(struct rib *r, uint16_t peer, size_t n)
 		if (!(d->dirty & bit(peer)) ||
 		    (out == NULL && !(d->adv & bit(peer)))) {
 			/* Nothing to send: not advertised, still is not. */
+			if ((d->dirty & bit(peer)) && r->peer[peer].out_max)
+				held_del(o, &d->pfx);
 			d->dirty &= ~bit(peer);
 			continue;
 		}
@@ -646,6 +914,7 @@ build_chunk(struct rib *r, uint16_t peer, size_t n)
 	}
 	free(first);
 	free(key);
+	m = cap_chunk(r, peer, m);
 	/* Stable enough: groups in order of first appearance. */
 	qsort(e, m, sizeof(*e), ent_cmp);
 	return m;
@@ -700,11 +969,13 @@ rib_out_flush(struct rib *r, uint16_t peer, size_t max,
 	 * A backlog larger than a chunk is ordered by attribute set first,
 	 * so the chunks pack full UPDATEs whatever order changes came in.
 	 */
-	if (o->qlen - o->qhead > FLUSH_CHUNK && !o->sorted) {
+	if (o->qlen - o->qhead > FLUSH_CHUNK && !o->sorted &&
+	    r->peer[peer].out_max == 0) {
 		qsort(o->queue + o->qhead, o->qlen - o->qhead,
 		    sizeof(*o->queue), by_best);
 		o->sorted = true;
 	}
+again:
 	while (o->qhead < o->qlen && !pk.full) {
 		n = o->qlen - o->qhead;
 		if (n > FLUSH_CHUNK)
@@ -738,6 +1009,9 @@ rib_out_flush(struct rib *r, uint16_t peer, size_t max,
 		}
 		o->qhead = keep;
 	}
+	/* Room under the cap: withheld prefixes go out now. */
+	if (!pk.full && o->qhead == o->qlen && cap_release(r, peer))
+		goto again;
 	if (o->qhead == o->qlen) {
 		o->qhead = o->qlen = 0;
 		o->sorted = false;

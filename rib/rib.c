@@ -369,14 +369,21 @@ rib_process(struct rib *r)
 	struct rib_dest *d;
 	struct rib_attrs *best;
 	uint16_t best_peer;
+	uint8_t old_nbest;
 	size_t i;
 
 	for (i = 0; i < r->nchanged; i++) {
 		d = r->changed[i];
 		d->changed = 0;
+		old_nbest = d->nbest;
 		rib_decide(r, d);
 		best = d->nbest > 0 ? d->paths->attrs : NULL;
 		best_peer = d->nbest > 0 ? d->paths->peer : 0;
+		if (best == d->best && best_peer == d->best_peer &&
+		    (old_nbest > 1 || d->nbest > 1) &&
+		    r->hooks.best_changed != NULL)
+			/* The multipath set may have changed: export again. */
+			r->hooks.best_changed(r->hooks.arg, d);
 		if (best != d->best || best_peer != d->best_peer) {
 			if (best != NULL)
 				rib_attrs_ref(best);

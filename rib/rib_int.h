@@ -60,6 +60,19 @@ struct rib_out {
 	/* export_per_prefix: results of the chunk being packed */
 	struct rib_attrs **hold;
 	size_t nhold, caphold;
+	/* the outbound cap (rib_peer_info.out_max), adjout.c */
+	size_t nadv[2];              /* destinations advertised, per family */
+	struct out_held *held;       /* withheld by the cap, in prefix order */
+	size_t nheld, capheld;       /* entries (gone ones included) */
+	size_t held_af[2];           /* withheld, per family */
+	struct rib_prefix *held_new; /* to merge into held */
+	size_t nheld_new, capheld_new;
+};
+
+/* A prefix withheld by the outbound cap; gone: no longer withheld. */
+struct out_held {
+	struct rib_prefix pfx;
+	bool gone;
 };
 
 struct out_cache_ent {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # fuzz.sh: builds the libFuzzer targets (the wire codec's decoders, the
-# config reader) and runs each for a bounded time.
+# config reader, BFD's packets and session, the export stream's frames)
+# and runs each for a bounded time.
 #
 #   scripts/fuzz.sh [target...]      default: every tests/fuzz/fuzz_*.c
 #
@@ -31,7 +32,11 @@ else
 	targets=$(for f in tests/fuzz/fuzz_*.c; do basename "$f" .c; done)
 fi
 
-mkdir -p "$OUT"
+mkdir -p "$OUT/proto"
+# The export stream's generated code (proto/dxbgp.proto), for the
+# targets that include it.
+protoc-c --c_out="$OUT/proto" -Iproto proto/dxbgp.proto
+PROTO_SRCS="proto/frame.c $OUT/proto/dxbgp.pb-c.c"
 status=0
 summary=""
 
@@ -45,8 +50,14 @@ for t in $targets; do
 	# The codec targets need the codec; the config one the daemon.
 	case $t in
 	fuzz_conf)
-		srcs=$(ls bgpd/*.c rib/*.c | grep -v '^bgpd/main\.c$')
-		libs=-lev ;;
+		srcs="$(ls bgpd/*.c rib/*.c | grep -v '^bgpd/main\.c$') $PROTO_SRCS"
+		libs="-lev -lprotobuf-c -lssl -lcrypto" ;;
+	fuzz_frame)
+		srcs=$PROTO_SRCS
+		libs=-lprotobuf-c ;;
+	fuzz_bfd)
+		srcs=bgpd/bfd.c
+		libs= ;;
 	*)
 		srcs=$(ls bgpd/wire_*.c)
 		libs= ;;
@@ -54,7 +65,7 @@ for t in $targets; do
 	# shellcheck disable=SC2086
 	if ! "$FUZZ_CC" -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter \
-	    -Iinclude -Ibgpd -Irib -D_GNU_SOURCE \
+	    -Iinclude -Ibgpd -Irib -I"$OUT/proto" -D_GNU_SOURCE \
 	    $srcs "$src" $libs -o "$OUT/$t"; then
 		summary="$summary$t: BUILD FAILED
 "

@@ -19,7 +19,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--test)
 		pkgs="$pkgs clang libclang-rt-14-dev clang-format iproute2 jq
-nftables procps psmisc python3 util-linux groff-base" ;;
+nftables procps psmisc python3 util-linux groff-base openssl" ;;
 	--peers)
 		pkgs="$pkgs bird2 frr gobgpd openbgpd exabgp" ;;
 	*)

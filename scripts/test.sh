@@ -75,11 +75,14 @@ distcheck() {
 	make -C build/default install DESTDIR="$d" >build/install.log 2>&1 ||
 	    { tail -n 20 build/install.log; return 1; }
 	rc=0
-	for f in sbin/dxbgpd bin/dxsh share/man/man8/dxbgpd.8 \
+	for f in sbin/dxbgpd bin/dxsh sbin/dxprog share/man/man8/dxbgpd.8 \
+	    share/man/man8/dxprog.8 etc/iproute2/rt_protos.d/dxprog.conf \
 	    share/man/man5/dxbgpd.conf.5 share/man/man1/dxsh.1 \
 	    share/doc/dxbgp/examples/dxbgpd.conf etc/dxbgp/dxbgpd.conf; do
 		[ -e "$d/usr/local/$f" ] || { echo "not installed: $f"; rc=1; }
 	done
+	[ -n "$(find "$d" -name dxprog.service)" ] ||
+	    { echo "not installed: dxprog.service"; rc=1; }
 	unit=$(find "$d" -name dxbgpd.service)
 	[ -n "$unit" ] || { echo "not installed: dxbgpd.service"; rc=1; }
 	grep -q '^ExecStart=/usr/local/sbin/dxbgpd -d ' "$unit" ||

@@ -167,7 +167,12 @@ struct rib_peer_info {
 	bool next_hop_self;
 	bool remove_private_as;
 	bool as_override;
-	uint8_t af;     /* RIB_AF_* the session carries */
+	uint8_t af; /* RIB_AF_* the session carries */
+	/*
+	 * Outbound cap: at most this many prefixes advertised per family
+	 * (0: none); the rest are withheld (see rib_out_cap).
+	 */
+	uint32_t out_max;
 	uint8_t nh4[4]; /* our address toward it (next hop we send) */
 	uint8_t nh6[16];
 	bool has_nh4, has_nh6;
@@ -184,7 +189,8 @@ struct rib;
  * attributes to send (interned, a new reference), or NULL to send
  * nothing.  It is called after the RIB's own rules (split horizon,
  * well-known communities).  nexthop_ok: may this next hop be used?
- * best_changed: the loc-RIB changed for a prefix (export stream).
+ * best_changed: the loc-RIB changed for a prefix (export stream): its
+ * best path, or possibly its multipath set.
  */
 struct rib_hooks {
 	struct rib_attrs *(*export_ok)(void *arg, uint16_t peer,
@@ -282,6 +288,23 @@ bool rib_out_pending(const struct rib *, uint16_t peer);
  */
 struct rib_attrs *rib_out_attrs(
     struct rib *, uint16_t peer, const struct rib_dest *);
+
+/*
+ * The outbound cap of a peer, per family index (0 IPv4, 1 IPv6):
+ * prefixes advertised, prefixes withheld because the cap is reached,
+ * and the first of these in prefix order.  Semantics: what is
+ * advertised stays; a new prefix goes out while there is room; room
+ * that frees up goes to the withheld prefixes, lowest first.  A whole
+ * table (session start, refresh) is taken in prefix order, so the
+ * lowest prefixes go out, and a lowered cap withdraws the highest.
+ */
+struct rib_out_cap {
+	size_t adv;
+	size_t held;
+	struct rib_prefix first_held; /* if held > 0 */
+};
+void rib_out_cap(
+    const struct rib *, uint16_t peer, int afidx, struct rib_out_cap *);
 
 /* ---- looking ---- */
 

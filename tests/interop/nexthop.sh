@@ -109,8 +109,11 @@ _nh_case() {
 	ip -n "$NS_DX" route add default via "$BIRD_A" || return 1
 	ip -n "$NS_DX" route add 192.0.2.0/24 via "$BIRD_A" proto bgp ||
 	    return 1
+	ip -n "$NS_DX" route add 192.0.2.0/25 via "$BIRD_A" proto 201 ||
+	    return 1
 	sleep 1
-	echo "dx: a default route and a proto bgp route to 192.0.2.0/24 added"
+	echo "dx: a default route, a proto bgp route to 192.0.2.0/24 and a" \
+	    "proto 201 (dxprog) route to 192.0.2.0/25 added"
 	_nh_frr_wait "198.18.1.0/24" || return 1
 	[ "$(_nh_ineligible 198.18.2.0/24)" = true ] || return 1
 

@@ -920,7 +920,7 @@ test_complete_config_commands(void **state)
 	for (int i = 0; i < n; i++)
 		o += (size_t)snprintf(
 		    got + o, sizeof(got) - o, "%s ", ch[i].word);
-	assert_string_equal(got, "passive password port prefix-list ");
+	assert_string_equal(got, "passive password port prefix-list profile ");
 	n = cmd_complete(&st, "bgp ", ch, 32);
 	assert_int_equal(n, 7);
 	assert_string_equal(ch[0].word, "allow-martian-nexthop");

@@ -760,7 +760,7 @@ test_commands(void **state)
 	assert_json(out);
 	assert_has(out, "\"prefix\":\"10.1.0.0/16\"");
 	free(out);
-	assert_int_equal(run(f, "sh b ipv4 u 10.1.2.3", &out), 0);
+	assert_int_equal(run(f, "sh bg ipv4 u 10.1.2.3", &out), 0);
 	assert_has(out, "BGP routing table entry for 10.1.0.0/16");
 	free(out);
 	assert_int_equal(run(f, "show bgp ipv4 unicast json", &out), 0);
