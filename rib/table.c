@@ -366,3 +366,31 @@ rib_lookup(const struct rib *r, const struct rib_prefix *p)
 {
 	return ptable_find(&r->tab[rib_afidx(p->afi)], p);
 }
+
+/*
+ * The same for many prefixes, in stages, so that the cache misses of
+ * one prefix overlap with those of the others: the slots first, then
+ * the records they point to, then the probes.
+ */
+void
+rib_lookup_many(const struct rib *r, const struct rib_prefix *p, size_t n,
+    struct rib_dest **out)
+{
+	size_t home[RIB_LOOKUP_MANY], i;
+
+	assert(n <= RIB_LOOKUP_MANY);
+	for (i = 0; i < n; i++) {
+		const struct ptable *t = &r->tab[rib_afidx(p[i].afi)];
+
+		home[i] = (size_t)(pfx_hash(&p[i]) >> 20) & (t->nslot - 1);
+		__builtin_prefetch(&t->slot[home[i]]);
+	}
+	for (i = 0; i < n; i++) {
+		const struct ptable *t = &r->tab[rib_afidx(p[i].afi)];
+
+		if (t->slot[home[i]] != NULL)
+			__builtin_prefetch(t->slot[home[i]]);
+	}
+	for (i = 0; i < n; i++)
+		out[i] = ptable_find(&r->tab[rib_afidx(p[i].afi)], &p[i]);
+}

@@ -309,6 +309,10 @@ void rib_out_cap(
 /* ---- looking ---- */
 
 struct rib_dest *rib_lookup(const struct rib *, const struct rib_prefix *);
+/* rib_lookup of n (at most RIB_LOOKUP_MANY) prefixes, faster. */
+#define RIB_LOOKUP_MANY 64
+void rib_lookup_many(const struct rib *, const struct rib_prefix *p, size_t n,
+    struct rib_dest **out);
 /* Calls fn on every destination of a family, in prefix order. */
 void rib_walk(const struct rib *, uint16_t afi,
     void (*fn)(void *arg, const struct rib_dest *), void *arg);
