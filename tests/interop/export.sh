@@ -15,7 +15,8 @@
 #      withdraws half: it gets Resume, then exactly the deletes; its table
 #      equals dxbgpd's (`show bgp ipv4 unicast json`).
 #   3. A sequence number from another instance: a fresh snapshot.
-#   4. Filters: only routes from one neighbor, and only IPv6 (none).
+#   4. Filters: only routes from one neighbor, and only IPv6 (none); a
+#      listener with a route-map gets only what it permits.
 #   5. Garbage (not a frame; a Route instead of a Subscribe; a frame
 #      longer than 64 KB): each such subscriber gets Error and is closed,
 #      the log says why, and the BGP session and another subscriber carry
@@ -81,6 +82,7 @@ _ex_dx_conf() {
 	cat <<EOF
 hostname dx
 export listen unix $DXT_CASE_DIR/export.sock
+export listen unix $DXT_CASE_DIR/few.sock route-map FEW
 export listen tls 127.0.0.1 50051 cert $DXT_CASE_DIR/pki/server.crt key $DXT_CASE_DIR/pki/server.key ca $DXT_CASE_DIR/pki/ca.crt
 router bgp $AS_DX
  bgp router-id $DX_B
@@ -88,6 +90,10 @@ router bgp $AS_DX
  neighbor $BIRD_A remote-as $AS_BIRD
  neighbor $BIRD_A timers 10 30
  neighbor $BIRD_A timers connect 2
+exit
+ip prefix-list TEN seq 5 permit 198.18.0.0/20 ge 24 le 24
+route-map FEW permit 10
+ match ip address prefix-list TEN
 exit
 EOF
 }
@@ -240,12 +246,20 @@ _ex_case() {
 	    >"$out.4a" && _ex_sub -s "$DXT_CASE_DIR/export.sock" -f ipv6 -t \
 	    -x snapshot >"$out.4b" && _ex_sub -s "$DXT_CASE_DIR/export.sock" \
 	    -b "$BIRD_A" -f ipv4 -t -x snapshot >"$out.4c" || return 1
+	_ex_sub -s "$DXT_CASE_DIR/few.sock" -t -x snapshot >"$out.4d" ||
+	    return 1
 	if grep -q '^table' "$out.4a" "$out.4b" ||
 	    [ "$(_ex_table "$out.4c")" != "$(_ex_want $((EX_N / 2)))" ]; then
 		echo "4: filters by neighbor or family do not hold"
 		return 1
 	fi
-	echo "4: neighbor and family filters: 0, 0 and $((EX_N / 2)) routes"
+	if [ "$(_ex_table "$out.4d")" != "$(_ex_want 16)" ]; then
+		echo "4: the listener's route-map FEW does not hold:"
+		_ex_table "$out.4d" | head -3
+		return 1
+	fi
+	echo "4: neighbor and family filters: 0, 0 and $((EX_N / 2)) routes;" \
+	    "the route-map of a listener: 16"
 
 	# 5. garbage; a subscriber stays connected meanwhile
 	_ex_sub -s "$DXT_CASE_DIR/export.sock" -n watcher -x idle:6000 -q \
