@@ -989,7 +989,9 @@ sub_subscribe(struct sub *s, const Dxbgp__Subscribe *m)
 	}
 	s->nnbrs = m->n_neighbors;
 	s->comms = xcalloc(m->n_communities + 1, sizeof(*s->comms));
-	memcpy(s->comms, m->communities, m->n_communities * sizeof(*s->comms));
+	if (m->n_communities > 0)
+		memcpy(s->comms, m->communities,
+		    m->n_communities * sizeof(*s->comms));
 	s->ncomms = m->n_communities;
 	s->lcomms = xcalloc(m->n_large_communities + 1, sizeof(*s->lcomms));
 	for (i = 0; i < m->n_large_communities; i++) {

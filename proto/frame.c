@@ -138,7 +138,8 @@ frame_route_join(uint8_t *out, const uint8_t *head, size_t hlen,
 	n += ilen;
 	memcpy(out + n, head, hlen);
 	n += hlen;
-	memcpy(out + n, tail, tlen);
+	if (tlen > 0)
+		memcpy(out + n, tail, tlen);
 	return n + tlen;
 }
 
