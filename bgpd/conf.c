@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <dxbgp/bgp.h>
 
@@ -398,11 +399,25 @@ conf_warn(const struct conf *c, const char *name, FILE *out)
 			    "network: route-map", nw->rmap,
 			    "the network is not announced");
 	for (const struct conf_export_listen *el = c->exp_listen; el != NULL;
-	     el = el->next)
+	     el = el->next) {
+		const char *files[] = { el->cert, el->key, el->ca };
+
 		if (el->rmap[0] && !pol_rmap_find(c->pol, el->rmap))
 			warn_name(&nwarn, out, name, el->line,
 			    "export listen: route-map", el->rmap,
 			    "its subscribers get no route");
+		for (i = 0; el->tls && i < 3; i++)
+			if (access(files[i], R_OK) == -1) {
+				if (out != NULL)
+					fprintf(out,
+					    "%s:%d: warning: export listen "
+					    "tls: cannot read %s: %s; the "
+					    "listener will not start\n",
+					    name, el->line, files[i],
+					    strerror(errno));
+				nwarn++;
+			}
+	}
 	nwarn += profile_warn(c, name, out);
 	nwarn += iface_conf_warn(c, name, out);
 	return nwarn;
