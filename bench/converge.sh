@@ -402,6 +402,10 @@ run_one() {
 		mkdir -p "$d"
 		conf=$BT_RUN/daemon.conf
 		"conf_$kind" "$d" "$key" >"$conf"
+		# a script that sources this one may add to the config
+		if declare -F "conf_extra_$kind" >/dev/null; then
+			"conf_extra_$kind" "$d" >>"$conf"
+		fi
 		if [ "$kind" = dxbgpd ]; then
 			dx_start daemon "$NS_D" conf="$conf" || return 1
 		else
@@ -656,4 +660,7 @@ main() {
 	report "$res"
 }
 
-main "$@"
+# bench/export.sh sources this file for its functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	main "$@"
+fi

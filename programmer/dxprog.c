@@ -44,6 +44,7 @@ struct prog {
 	ev_timer t_grace, t_json, t_overlap, t_exit;
 	ev_signal sig_term, sig_int, sig_usr1;
 	double overlap_cost; /* seconds the last sweep took */
+	int in_snapshot;     /* between SnapshotBegin and SnapshotEnd */
 	char last_down[256];
 	int grace_over; /* the routes were withdrawn */
 };
@@ -186,7 +187,15 @@ overlap_now(struct prog *p)
 static void
 overlap_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	overlap_now(w->data);
+	struct prog *p = w->data;
+
+	/* Not while a snapshot arrives or the kernel is being written. */
+	if (p->in_snapshot || (p->kern != NULL && !pkern_idle(p->kern))) {
+		ev_timer_set(w, 1., 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	overlap_now(p);
 }
 
 /* After changes: JSON and the overlap sweep, debounced. */
@@ -226,6 +235,7 @@ on_snapshot_begin(void *arg, uint64_t instance, uint64_t seq)
 
 	plog(LOG_INFO, "snapshot of run %llu at %llu begins",
 	    (unsigned long long)instance, (unsigned long long)seq);
+	p->in_snapshot = 1;
 	ptab_snapshot_begin(&p->t);
 }
 
@@ -243,6 +253,7 @@ on_snapshot_end(void *arg, uint64_t seq, uint64_t routes)
 	struct prog *p = arg;
 
 	ptab_snapshot_end(&p->t);
+	p->in_snapshot = 0;
 	p->cnt.snapshots++;
 	subscribed(p);
 	plog(LOG_NOTICE,
@@ -257,7 +268,13 @@ on_snapshot_end(void *arg, uint64_t seq, uint64_t routes)
 	if (p->kern != NULL)
 		pkern_reconcile(p->kern);
 	p->t.changed = 0;
-	overlap_now(p);
+	/*
+	 * The overlap sweep of the whole table once the kernel has what it
+	 * needs: routes first, reports after (overlap_cb waits).
+	 */
+	ev_timer_stop(p->loop, &p->t_overlap);
+	ev_timer_set(&p->t_overlap, 0.05, 0.);
+	ev_timer_start(p->loop, &p->t_overlap);
 	json_now(p);
 }
 
@@ -281,7 +298,8 @@ on_batch_end(void *arg)
 
 	if (p->kern != NULL)
 		pkern_kick(p->kern);
-	changed(p);
+	if (!p->in_snapshot)
+		changed(p);
 }
 
 static void
@@ -289,6 +307,7 @@ on_down(void *arg, const char *why)
 {
 	struct prog *p = arg;
 
+	p->in_snapshot = 0; /* a snapshot cut short is forgotten */
 	if (strncmp(why, "bad input", 9) == 0)
 		p->cnt.bad_input++;
 	/* a daemon that stays away is logged once, not every second */
