@@ -60,6 +60,7 @@ struct pstream {
 	ev_timer watchdog; /* silence for 3 heartbeats */
 	uint8_t *rbuf;
 	size_t rlen, rcap;
+	struct frame_arena arena; /* the message being handled */
 	uint8_t *wbuf;
 	size_t wlen, woff;
 	/* the position */
@@ -189,6 +190,7 @@ pstream_new(struct ev_loop *loop, const struct pstream_opts *o,
 	s->cb = *cb;
 	s->arg = arg;
 	s->fd = -1;
+	frame_arena_init(&s->arena);
 	if (parse_target(s, o->target) == -1 ||
 	    (!s->unix_path && tls_setup(s) == -1)) {
 		pstream_free(s);
@@ -238,6 +240,7 @@ pstream_free(struct pstream *s)
 	if (s->ctx != NULL)
 		SSL_CTX_free(s->ctx);
 	free(s->rbuf);
+	frame_arena_clean(&s->arena);
 	free(s);
 }
 
@@ -418,18 +421,16 @@ handle_frames(struct pstream *s)
 		}
 		off += used;
 		ev_timer_again(s->loop, &s->watchdog);
-		m = frame_unpack(body, blen, &why);
+		m = frame_unpack_in(&s->arena, body, blen, &why);
 		if (m == NULL) {
 			ps_down(s, "bad input: %s", why);
 			return;
 		}
 		if (m->body_case == DXBGP__MESSAGE__BODY_ERROR) {
 			ps_down(s, "the daemon closes: %s", m->error->reason);
-			frame_free(m);
 			return;
 		}
 		why = pstream_input(s, m);
-		frame_free(m);
 		if (why != NULL) {
 			ps_down(s, "bad input: %s", why);
 			return;

@@ -9,6 +9,7 @@
  * bits are zero, enums are in range, the oneof is set.
  */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <dxbgp/frame.h>
@@ -291,6 +292,100 @@ frame_unpack(const uint8_t *body, size_t blen, const char **why)
 		dxbgp__message__free_unpacked(m, NULL);
 		return NULL;
 	}
+	return m;
+}
+
+/* ---- the arena ---- */
+
+#define ARENA_FIRST (64u * 1024)
+#define ARENA_MAX   (16u * 1024 * 1024)
+
+static void *
+arena_alloc(void *data, size_t size)
+{
+	struct frame_arena *a = data;
+	size_t at = (a->len + 15) & ~(size_t)15;
+	void *p;
+
+	if (size <= a->cap && at <= a->cap - size) {
+		a->len = at + size;
+		return a->buf + at;
+	}
+	/* Does not fit: its own block, kept until the reset. */
+	a->spilled = 1;
+	if (a->nbig == a->capbig) {
+		void **nb;
+
+		a->capbig = a->capbig ? a->capbig * 2 : 16;
+		nb = realloc(a->big, a->capbig * sizeof(*a->big));
+		if (nb == NULL)
+			return NULL;
+		a->big = nb;
+	}
+	if ((p = malloc(size)) != NULL)
+		a->big[a->nbig++] = p;
+	return p;
+}
+
+static void
+arena_free(void *data, void *p)
+{
+	/* Everything goes at once, in frame_arena_reset. */
+}
+
+void
+frame_arena_init(struct frame_arena *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->pa.alloc = arena_alloc;
+	a->pa.free = arena_free;
+	a->pa.allocator_data = a;
+}
+
+void
+frame_arena_reset(struct frame_arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nbig; i++)
+		free(a->big[i]);
+	a->nbig = 0;
+	a->len = 0;
+	if (a->spilled && a->cap < ARENA_MAX) {
+		uint8_t *nb;
+		size_t cap = a->cap ? a->cap * 2 : ARENA_FIRST;
+
+		if ((nb = realloc(a->buf, cap)) != NULL) {
+			a->buf = nb;
+			a->cap = cap;
+		}
+	}
+	a->spilled = 0;
+}
+
+void
+frame_arena_clean(struct frame_arena *a)
+{
+	frame_arena_reset(a);
+	free(a->buf);
+	free(a->big);
+	frame_arena_init(a);
+}
+
+Dxbgp__Message *
+frame_unpack_in(
+    struct frame_arena *a, const uint8_t *body, size_t blen, const char **why)
+{
+	Dxbgp__Message *m;
+
+	frame_arena_reset(a);
+	m = dxbgp__message__unpack(&a->pa, blen, body);
+	if (m == NULL) {
+		*why = "message: not a valid dxbgp.Message";
+		return NULL;
+	}
+	if ((*why = check(m)) != NULL)
+		return NULL;
 	return m;
 }
 

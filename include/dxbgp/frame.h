@@ -66,6 +66,26 @@ Dxbgp__Message *frame_unpack(
     const uint8_t *body, size_t blen, const char **why);
 void frame_free(Dxbgp__Message *);
 
+/*
+ * frame_unpack for a receiver of many messages: the decoded objects of
+ * one message come from an arena, bump-allocated, all dropped at once
+ * by frame_arena_reset, instead of a malloc and free each.  Embedded in
+ * its owner; frame_arena_clean frees its memory.
+ */
+struct frame_arena {
+	ProtobufCAllocator pa; /* what protobuf-c is given */
+	uint8_t *buf;
+	size_t len, cap;
+	void **big; /* allocations that did not fit, until the reset */
+	size_t nbig, capbig;
+	int spilled; /* buf was too small: it grows at the next reset */
+};
+void frame_arena_init(struct frame_arena *);
+void frame_arena_clean(struct frame_arena *);
+Dxbgp__Message *frame_unpack_in(
+    struct frame_arena *, const uint8_t *body, size_t blen, const char **why);
+void frame_arena_reset(struct frame_arena *);
+
 /* What is wrong with a Route or a Subscribe, or NULL. */
 const char *frame_check_route(const Dxbgp__Route *);
 const char *frame_check_subscribe(const Dxbgp__Subscribe *);

@@ -301,6 +301,7 @@ main(int argc, char **argv)
 	const char *where = NULL, *cert = NULL, *key = NULL, *ca = NULL;
 	Dxbgp__Subscribe sub = DXBGP__SUBSCRIBE__INIT;
 	Dxbgp__Message m = DXBGP__MESSAGE__INIT, *in;
+	struct frame_arena arena;
 	Dxbgp__Afi afis[2];
 	ProtobufCBinaryData nbrs[16];
 	uint32_t comms[16];
@@ -417,6 +418,7 @@ main(int argc, char **argv)
 		wr(out, frame_pack(&m, out));
 	}
 	rx = malloc(rxcap);
+	frame_arena_init(&arena);
 	for (;;) {
 		const uint8_t *body;
 		size_t blen, used;
@@ -460,7 +462,7 @@ main(int argc, char **argv)
 				events++;
 				continue;
 			}
-			in = frame_unpack(body, blen, &why);
+			in = frame_unpack_in(&arena, body, blen, &why);
 			if (in == NULL) {
 				printf("bad %s\n", why);
 				exit(1);
@@ -542,7 +544,6 @@ main(int argc, char **argv)
 				    (int)in->body_case);
 				exit(1);
 			}
-			frame_free(in);
 			if (count_limit && events >= count_limit)
 				goto done;
 		}

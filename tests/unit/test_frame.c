@@ -382,6 +382,59 @@ test_subscribe_checks(void **state)
 	    "subscribe: name longer than 64 characters");
 }
 
+/* Messages decoded in an arena, one after the other, one too big for it. */
+static void
+test_arena(void **state)
+{
+	static uint32_t comms[20000];
+	uint8_t pfx[4] = { 10, 0, 0, 0 }, nh[4] = { 10, 0, 0, 1 };
+	ProtobufCBinaryData nhs[] = { { 4, nh } };
+	Dxbgp__Route r = DXBGP__ROUTE__INIT;
+	Dxbgp__Message m = DXBGP__MESSAGE__INIT, *out;
+	struct frame_arena a;
+	static uint8_t buf[200000];
+	const uint8_t *body;
+	size_t n, blen, used;
+	const char *why;
+
+	for (size_t i = 0; i < 20000; i++)
+		comms[i] = (uint32_t)i;
+	r.afi = DXBGP__AFI__AFI_IPV4;
+	r.prefix.data = pfx;
+	r.prefix.len = 4;
+	r.prefix_len = 8;
+	r.action = DXBGP__ACTION__ADD;
+	r.nexthops = nhs;
+	r.n_nexthops = 1;
+	m.body_case = DXBGP__MESSAGE__BODY_ROUTE;
+	m.route = &r;
+	frame_arena_init(&a);
+	for (int round = 0; round < 3; round++)
+		for (size_t k = 0; k < 100; k++) {
+			/* every 50th has 20000 communities: 80 KB decoded */
+			r.n_communities = k % 50 == 49 ? 20000 : k % 7;
+			r.communities = comms;
+			r.seq = k + 1;
+			n = frame_pack(&m, buf);
+			assert_int_equal(
+			    frame_get(buf, n, sizeof(buf), &body, &blen, &used),
+			    FRAME_OK);
+			out = frame_unpack_in(&a, body, blen, &why);
+			assert_non_null(out);
+			assert_int_equal(out->route->seq, k + 1);
+			assert_int_equal(
+			    out->route->n_communities, r.n_communities);
+			if (r.n_communities > 0)
+				assert_int_equal(
+				    out->route
+					->communities[r.n_communities - 1],
+				    r.n_communities - 1);
+		}
+	/* A refused one leaves the arena usable. */
+	assert_null(frame_unpack_in(&a, (const uint8_t *)"\xff\xff", 2, &why));
+	frame_arena_clean(&a);
+}
+
 int
 main(void)
 {
@@ -393,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_unpack_refuses),
 		cmocka_unit_test(test_route_checks),
 		cmocka_unit_test(test_subscribe_checks),
+		cmocka_unit_test(test_arena),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
