@@ -919,6 +919,20 @@ sub_pump(struct sub *s)
 
 /* ---- after a start ---- */
 
+/* A neighbor not shut down that is not up with its End-of-RIB, or NULL. */
+static const struct peer *
+eor_missing(const struct exp *x)
+{
+	const struct peer *p;
+
+	for (p = x->d->peers; p != NULL; p = p->next)
+		if (!p->conf.shutdown &&
+		    (p->state != FSM_ESTABLISHED ||
+			(p->eor_af & p->nego.af) != p->nego.af))
+			return p;
+	return NULL;
+}
+
 /*
  * Whether the RIB holds what the neighbors have, so that a snapshot
  * does not make a programmer delete routes that are only not back yet
@@ -929,34 +943,21 @@ sub_pump(struct sub *s)
 static bool
 rib_ready(struct exp *x)
 {
-	const struct peer *p;
 	double delay;
 
 	if (x->ready)
 		return true;
 	delay = x->conf->exp_startup_delay_set ? x->conf->exp_startup_delay
 					       : CONF_EXPORT_STARTUP_DELAY;
-	if (ev_now(x->loop) - x->started >= delay) {
-		for (p = x->d->peers; p != NULL; p = p->next)
-			if (!p->conf.shutdown &&
-			    (p->state != FSM_ESTABLISHED ||
-				(p->eor_af & p->nego.af) != p->nego.af))
-				break;
-		log_info("export: %.0f s since the start%s: snapshots go out "
-			 "now",
-		    delay,
-		    p != NULL ? ", not every neighbor has sent End-of-RIB"
-			      : "");
-		x->ready = true;
-		return true;
-	}
-	for (p = x->d->peers; p != NULL; p = p->next)
-		if (!p->conf.shutdown &&
-		    (p->state != FSM_ESTABLISHED ||
-			(p->eor_af & p->nego.af) != p->nego.af))
-			return false;
-	log_info("export: every neighbor has sent End-of-RIB: snapshots go "
-		 "out now");
+	if (eor_missing(x) == NULL)
+		log_info("export: every neighbor has sent End-of-RIB: "
+			 "snapshots go out now");
+	else if (ev_now(x->loop) - x->started >= delay)
+		log_info("export: %.0f s since the start, not every neighbor "
+			 "has sent End-of-RIB: snapshots go out now",
+		    delay);
+	else
+		return false;
 	x->ready = true;
 	return true;
 }
@@ -1651,16 +1652,9 @@ exp_stop(struct exp *x)
 void
 exp_free(struct exp *x)
 {
-	struct lsn *l;
-
 	if (x == NULL)
 		return;
-	while ((l = x->lsns) != NULL) {
-		x->lsns = l->next;
-		lsn_free(x, l, "the daemon is stopping");
-	}
-	ev_timer_stop(x->loop, &x->t_tick);
-	j_clean(&x->j);
+	exp_stop(x);
 	acache_flush(x);
 	free(x->tbuf);
 	free(x->segs);
