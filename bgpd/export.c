@@ -1583,7 +1583,9 @@ exp_configure(struct exp *x, const struct conf *c)
 			if (strcmp(cl->rmap, l->conf.rmap) != 0)
 				/* What it passes changed: start again. */
 				for (s = x->subs; s != NULL; s = s->next)
-					if (s->l == l && s->state != SUB_HELLO)
+					if (s->l == l &&
+					    (s->state == SUB_SNAPSHOT ||
+						s->state == SUB_STREAM))
 						snap_start(s);
 			l->conf = *cl;
 			l->conf.next = NULL;
