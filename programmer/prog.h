@@ -206,6 +206,8 @@ void ptab_op_failed(struct pr_table *, const struct pr_addr *, uint8_t plen);
 /* Pairs of overlapping prefixes from different peers; logs them. */
 uint64_t ptab_overlap_sweep(struct pr_table *);
 /* Calls fn for every prefix with a wanted route (any status). */
+/* qsort order of pointers to records: family, address, length. */
+int pr_route_cmp(const void *a, const void *b);
 void ptab_walk(const struct pr_table *,
     void (*fn)(void *, const struct pr_route *), void *arg);
 const char *pr_status_name(enum pr_status);

@@ -31,20 +31,6 @@ collect(void *arg, const struct pr_route *r)
 	c->v[c->n++] = r;
 }
 
-static int
-cmp(const void *a, const void *b)
-{
-	const struct pr_route *x = *(const struct pr_route *const *)a;
-	const struct pr_route *y = *(const struct pr_route *const *)b;
-	int c;
-
-	if (x->pfx.af != y->pfx.af)
-		return x->pfx.af < y->pfx.af ? -1 : 1;
-	if ((c = memcmp(x->pfx.a, y->pfx.a, sizeof(x->pfx.a))) != 0)
-		return c;
-	return x->plen < y->plen ? -1 : x->plen > y->plen;
-}
-
 static void
 put_peer(FILE *f, const struct pr_route *r)
 {
@@ -130,7 +116,7 @@ pjson_write(
 		plog_fatal("json");
 	c.n = 0;
 	ptab_walk(t, collect, &c);
-	qsort(c.v, c.n, sizeof(*c.v), cmp);
+	qsort(c.v, c.n, sizeof(*c.v), pr_route_cmp);
 	f = fopen(tmp, "w");
 	if (f == NULL) {
 		plog(LOG_ERR, "--json: cannot write %s: %s", tmp,

@@ -522,8 +522,8 @@ ptab_walk(const struct pr_table *t, void (*fn)(void *, const struct pr_route *),
 
 /* ---- overlaps between peers ---- */
 
-static int
-route_cmp(const void *a, const void *b)
+int
+pr_route_cmp(const void *a, const void *b)
 {
 	const struct pr_route *x = *(const struct pr_route *const *)a;
 	const struct pr_route *y = *(const struct pr_route *const *)b;
@@ -579,7 +579,7 @@ ptab_overlap_sweep(struct pr_table *t)
 	end = v;
 	ptab_walk(t, collect_peered, &end);
 	n = (size_t)(end - v);
-	qsort(v, n, sizeof(*v), route_cmp);
+	qsort(v, n, sizeof(*v), pr_route_cmp);
 	/* sorted, a prefix comes right after the prefixes that hold it */
 	for (i = 0; i < n; i++) {
 		const struct pr_route *r = v[i];

@@ -40,25 +40,19 @@
 . "$(dirname "$0")/lib.sh"
 
 : "${EX_N:=100}"
+: "${DXSUB:=$DXT_TOP/build/default/tests/tools/dxsub}"
+: "${DXPROG:=$DXT_TOP/build/default/programmer/dxprog}"
 
 AS_DX=65000
 AS_BIRD=65001
 BIRD_A=10.0.0.1 DX_B=10.0.0.2
-
-_ex_dxsub() {
-	local s
-	for s in ${DXSUB:-} "$DXT_TOP"/build/default/tests/tools/dxsub; do
-		[ -x "$s" ] && { echo "$s"; return 0; }
-	done
-	return 1
-}
 
 _ex_sh() {
 	timeout 5 "$(_dxbgpd_sh)" -S "$DXT_CASE_DIR/dx/sock" -c "$1"
 }
 
 _ex_sub() {
-	timeout 20 ip netns exec "$NS_DX" "$(_ex_dxsub)" "$@"
+	timeout 20 ip netns exec "$NS_DX" "$DXSUB" "$@"
 }
 
 _ex_prefixes() {
@@ -333,14 +327,6 @@ _ex_case() {
 
 # ---------------------------------------------------------------- dxprog
 
-_ex_dxprog() {
-	local p
-	for p in ${DXPROG:-} "$DXT_TOP"/build/default/programmer/dxprog; do
-		[ -x "$p" ] && { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # _ex_spawn NAME KIND CMD...: CMD in NS_DX as instance NAME.
 _ex_spawn() {
 	local dir=$DXT_CASE_DIR/$1
@@ -392,7 +378,7 @@ EOF
 	peer_start bird bird "$NS_PEER" conf="$DXT_CASE_DIR/bird.conf" ||
 	    return 1
 	wait_established bird "$DX_B" 20 || return 1
-	_ex_spawn prog dxprog "$(_ex_dxprog)" -d -s "$DXT_CASE_DIR/export.sock" \
+	_ex_spawn prog dxprog "$DXPROG" -d -s "$DXT_CASE_DIR/export.sock" \
 	    -t 100 -g 30 --name lab
 	_ex_wait_kernel $n || return 1
 	echo "1: table 100 holds BIRD's $n prefixes via $BIRD_A (protocol 201)"
@@ -410,7 +396,7 @@ EOF
 	sleep 0.3
 	_ex_wait_kernel $((n / 2)) 1 >/dev/null 2>&1 &&
 	    { echo "3: the stale route did not get in"; return 1; }
-	_ex_spawn prog dxprog "$(_ex_dxprog)" -d -s "$DXT_CASE_DIR/export.sock" \
+	_ex_spawn prog dxprog "$DXPROG" -d -s "$DXT_CASE_DIR/export.sock" \
 	    -t 100 -g 30 --name lab
 	_ex_wait_kernel $((n / 2)) || return 1
 	if grep -v '^----' "$DXT_CASE_DIR/mon/log" | grep -q 198.18; then
@@ -445,7 +431,7 @@ EOF
 
 dxt_init
 why=$(dxt_why_not bird)
-[ -z "$why" ] && ! _ex_dxsub >/dev/null && why="tests/tools/dxsub is not built"
+[ -z "$why" ] && [ ! -x "$DXSUB" ] && why="not built: $DXSUB"
 [ -z "$why" ] && ! command -v openssl >/dev/null && why="needs openssl"
 name="export stream: snapshot, resume, filters, bad subscribers, TLS"
 if [ -n "$why" ]; then
@@ -454,7 +440,7 @@ else
 	dxt_case "$name" _ex_case
 fi
 name="export stream into dxprog: kernel table follows, restarts flap nothing"
-[ -z "$why" ] && ! _ex_dxprog >/dev/null && why="dxprog is not built"
+[ -z "$why" ] && [ ! -x "$DXPROG" ] && why="not built: $DXPROG"
 if [ -n "$why" ]; then
 	dxt_skip "$name" "$why"
 else

@@ -29,14 +29,7 @@
 
 : "${XS_N:=1000000}"
 : "${XS_SLOW:=1}"	# ms between the slow subscriber's 4 KB reads
-
-_xs_dxsub() {
-	local s
-	for s in ${DXSUB:-} "$DXT_TOP"/build/default/tests/tools/dxsub; do
-		[ -x "$s" ] && { echo "$s"; return 0; }
-	done
-	return 1
-}
+: "${DXSUB:=$DXT_TOP/build/default/tests/tools/dxsub}"
 
 _xs_sh() {
 	timeout 10 "$(_dxbgpd_sh)" -S "$DXT_CASE_DIR/dx/sock" -c "$1"
@@ -85,7 +78,7 @@ _xs_rss() {
 
 _xs_case() {
 	local c=$DXT_CASE_DIR sub rss0 rss rssmax q maxq=0 i n fast slow
-	sub=$(_xs_dxsub)
+	sub=$DXSUB
 	netns_pair || return 1
 	ip -n "$NS_PEER" addr add 10.0.0.3/24 dev dxt0 || return 1
 	if ! gcc -O2 -I"$DXT_TOP/include" -I"$DXT_TOP/bgpd" \
@@ -171,7 +164,7 @@ EOF
 
 dxt_init
 why=$(dxt_why_not)
-[ -z "$why" ] && ! _xs_dxsub >/dev/null && why="tests/tools/dxsub is not built"
+[ -z "$why" ] && [ ! -x "$DXSUB" ] && why="not built: $DXSUB"
 [ -z "$why" ] && ! command -v gcc >/dev/null && why="needs gcc (bgpblast)"
 name="export: a slow subscriber while $XS_N routes change"
 if [ -n "$why" ]; then
