@@ -138,8 +138,36 @@ hasnt() {
 _sh_interactive() {
 	sh_start || return 1
 	python3 - "$SH_DXSH" "$SH_SOCK" <<-'EOF' || return 1
-	import os, pty, re, select, subprocess, sys, time
+	import os, pty, re, select, subprocess, sys, termios, time
 	dxsh, sock = sys.argv[1], sys.argv[2]
+	ICANON = termios.ICANON
+
+	def raw(fd, timeout=5):
+	    """Waits until dxsh's line editor has the terminal in raw mode.
+	    libedit prints the prompt before it leaves canonical mode, and a
+	    Ctrl-D typed in that window is taken by the terminal as end of
+	    line, never reaching dxsh."""
+	    end = time.time() + timeout
+	    while termios.tcgetattr(fd)[3] & ICANON:
+	        if time.time() > end:
+	            print("FAIL: the terminal never left canonical mode")
+	            sys.exit(1)
+	        time.sleep(0.005)
+
+	def reap(pid, timeout=10):
+	    """Waits for dxsh to exit; kills it and fails after timeout."""
+	    end = time.time() + timeout
+	    while True:
+	        p, status = os.waitpid(pid, os.WNOHANG)
+	        if p:
+	            return status
+	        if time.time() > end:
+	            os.kill(pid, 9)
+	            os.waitpid(pid, 0)
+	            print("FAIL: dxsh still running %ds after the last key" %
+	                  timeout)
+	            sys.exit(1)
+	        time.sleep(0.02)
 	pid, fd = pty.fork()
 	if pid == 0:
 	    os.environ["TERM"] = "dumb"
@@ -173,6 +201,7 @@ _sh_interactive() {
 	                fail("dxsh closed the terminal waiting for %r" % pat)
 
 	def send(s):
+	    raw(fd)
 	    os.write(fd, s.encode())
 
 	def other(*cmds):
@@ -281,7 +310,7 @@ _sh_interactive() {
 	print("quit ends dxsh with status 0")
 	send("quit\r")
 	try:
-	    _, status = os.waitpid(pid, 0)
+	    status = reap(pid)
 	except ChildProcessError:
 	    fail("dxsh vanished")
 	if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
@@ -297,8 +326,36 @@ _sh_history() {
 	local hist=$DXT_CASE_DIR/hist mode
 	sh_start || return 1
 	DXSH_HISTFILE=$hist python3 - "$SH_DXSH" "$SH_SOCK" <<-'EOF' || return 1
-	import os, pty, re, select, sys, time
+	import os, pty, re, select, sys, termios, time
 	dxsh, sock = sys.argv[1], sys.argv[2]
+	ICANON = termios.ICANON
+
+	def raw(fd, timeout=5):
+	    """Waits until dxsh's line editor has the terminal in raw mode.
+	    libedit prints the prompt before it leaves canonical mode, and a
+	    Ctrl-D typed in that window is taken by the terminal as end of
+	    line, never reaching dxsh."""
+	    end = time.time() + timeout
+	    while termios.tcgetattr(fd)[3] & ICANON:
+	        if time.time() > end:
+	            print("FAIL: the terminal never left canonical mode")
+	            sys.exit(1)
+	        time.sleep(0.005)
+
+	def reap(pid, timeout=10):
+	    """Waits for dxsh to exit; kills it and fails after timeout."""
+	    end = time.time() + timeout
+	    while True:
+	        p, status = os.waitpid(pid, os.WNOHANG)
+	        if p:
+	            return status
+	        if time.time() > end:
+	            os.kill(pid, 9)
+	            os.waitpid(pid, 0)
+	            print("FAIL: dxsh still running %ds after the last key" %
+	                  timeout)
+	            sys.exit(1)
+	        time.sleep(0.02)
 	ansi = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\x07")
 
 	def session(keys, want):
@@ -322,9 +379,10 @@ _sh_history() {
 	        if m:
 	            buf = clean[m.end():]
 	            if keys[i]:
+	                raw(fd)
 	                os.write(fd, keys[i].encode())
 	            i += 1
-	    os.waitpid(pid, 0)
+	    reap(pid)
 
 	print("one session: a command, then one naming a password")
 	session(["show bgp summary\r", "show ip prefix-list password-x\r",
