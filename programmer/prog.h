@@ -80,6 +80,9 @@ int pr_cidr_parse(const char *s, struct pr_addr *, uint8_t *plen);
 int pr_cidr_overlap(const struct pr_addr *a, uint8_t alen,
     const struct pr_addr *b, uint8_t blen);
 int pr_nhs_equal(const struct pr_nhs *, const struct pr_nhs *);
+struct pr_peer;
+/* A peer's address, "(none)" for none or NULL. */
+char *pr_peer_fmt(char *buf, size_t size, const struct pr_peer *);
 
 /* ---- prog_table.c: desired routes and kernel state ---- */
 
@@ -93,23 +96,36 @@ enum pr_status {
 };
 
 /*
+ * The peer a route came from, as the stream names it (address and
+ * ASN).  Interned by the table: one record per peer, shared by its
+ * routes.
+ */
+struct pr_peer {
+	struct pr_peer *next;
+	uint32_t refs;
+	uint32_t asn;
+	uint8_t len; /* 0 (dxbgpd's own routes), 4 or 16 */
+	uint8_t a[16];
+};
+
+/*
  * One prefix: what the daemon wants for it (want, NULL if nothing)
  * and what, as far as dxprog knows, the kernel holds of ours (kern).
- * The two may point to the same next hops.
+ * Next-hop sets are interned by the table, so equal sets are one
+ * pointer, shared by every route that uses them.  64 bytes with 8-byte
+ * pointers, from the table's own slabs: a million routes take 64 MB.
  */
 struct pr_route {
-	struct pr_route *hnext; /* hash chain */
-	struct pr_route *dnext; /* dirty list */
-	struct pr_nhs *want;    /* NULL: not selected */
-	struct pr_nhs *kern;    /* NULL: not in the kernel */
-	uint32_t gen;           /* the snapshot that last set want */
-	uint32_t peer_asn;
-	uint8_t status; /* enum pr_status, with want */
-	uint8_t flags;  /* PR_F_* */
+	struct pr_route *hnext;     /* hash chain; free list */
+	struct pr_route *dnext;     /* dirty list */
+	const struct pr_nhs *want;  /* NULL: not selected */
+	const struct pr_nhs *kern;  /* NULL: not in the kernel */
+	const struct pr_peer *peer; /* of the last route; NULL if none */
+	uint32_t gen;               /* the snapshot that last set want */
+	uint8_t status;             /* enum pr_status, with want */
+	uint8_t flags;              /* PR_F_* */
 	uint8_t plen;
-	uint8_t peer_len; /* 0, 4 or 16 */
 	struct pr_addr pfx;
-	uint8_t peer[16];
 };
 #define PR_F_DIRTY 0x01 /* on the dirty list */
 #define PR_F_SEEN  0x02 /* in the table dump being read */
@@ -153,11 +169,21 @@ struct pr_counters {
 	uint64_t nl_add, nl_replace, nl_del, nl_errors;
 };
 
+struct pr_slab;
+struct pr_nhs_ent;
+
 struct pr_table {
 	struct pr_route **bucket;
 	size_t nbucket; /* a power of 2 */
 	size_t count;
 	struct pr_route *dirty, **dirty_tail;
+	struct pr_route *free; /* records to reuse, chained by hnext */
+	struct pr_slab *slabs;
+	struct pr_nhs_ent **nhs_bucket; /* the interned next-hop sets */
+	size_t nhs_nbucket, nhs_count;
+	struct pr_peer *peers[64]; /* the interned peers */
+	struct pr_nhs *scratch;    /* a route's next hops being read */
+	size_t scratch_n;
 	uint32_t gen;
 	int kernel;  /* 1: kernel state is tracked (dxprog -t) */
 	int changed; /* the desired set changed since last asked */

@@ -97,3 +97,18 @@ pr_nhs_equal(const struct pr_nhs *a, const struct pr_nhs *b)
 		return 0;
 	return memcmp(a->nh, b->nh, a->n * sizeof(a->nh[0])) == 0;
 }
+
+char *
+pr_peer_fmt(char *buf, size_t size, const struct pr_peer *p)
+{
+	struct pr_addr a;
+
+	if (p == NULL || p->len == 0) {
+		snprintf(buf, size, "(none)");
+		return buf;
+	}
+	memset(&a, 0, sizeof(a));
+	a.af = p->len == 4 ? AF_INET : AF_INET6;
+	memcpy(a.a, p->a, p->len);
+	return pr_addr_fmt(buf, size, &a, -1);
+}

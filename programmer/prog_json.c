@@ -35,16 +35,12 @@ static void
 put_peer(FILE *f, const struct pr_route *r)
 {
 	char buf[PR_ADDR_STR];
-	struct pr_addr a;
 
-	if (r->peer_len == 0) {
+	if (r->peer == NULL || r->peer->len == 0) {
 		fputs("null", f);
 		return;
 	}
-	memset(&a, 0, sizeof(a));
-	a.af = r->peer_len == 4 ? AF_INET : AF_INET6;
-	memcpy(a.a, r->peer, r->peer_len);
-	fprintf(f, "\"%s\"", pr_addr_fmt(buf, sizeof(buf), &a, -1));
+	fprintf(f, "\"%s\"", pr_peer_fmt(buf, sizeof(buf), r->peer));
 }
 
 static void
@@ -60,7 +56,7 @@ put_route(FILE *f, const struct pr_route *r, int with_reason)
 		    pr_addr_fmt(buf, sizeof(buf), &r->want->nh[i], -1));
 	fputs("],\"peer\":", f);
 	put_peer(f, r);
-	fprintf(f, ",\"peer_asn\":%u", r->peer_asn);
+	fprintf(f, ",\"peer_asn\":%u", r->peer ? r->peer->asn : 0);
 	if (with_reason)
 		fprintf(f, ",\"reason\":\"%s\"",
 		    pr_status_name((enum pr_status)r->status));

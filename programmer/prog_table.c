@@ -13,6 +13,11 @@
  * touched, which is how a reconnect within the grace time flaps
  * nothing.
  *
+ * Memory is what a big table costs, so records come from slabs of
+ * their own (no allocator header each), and next-hop sets and peers
+ * are interned with reference counts: a table of a million routes
+ * over a few next hops holds a few sets, not a million copies.
+ *
  * The guard rails of cloud peering (DESIGN.md) are applied as a route
  * arrives: routes dxbgpd originates (all-zero next hop) are skipped,
  * routes overlapping a local CIDR (-L) are refused, and routes passed
@@ -43,6 +48,194 @@ pr_status_name(enum pr_status s)
 	};
 
 	return (unsigned int)s < PR_NSTATUS ? names[s] : "?";
+}
+
+/* ---- interned next-hop sets and peers ---- */
+
+struct pr_nhs_ent {
+	struct pr_nhs_ent *next;
+	uint32_t refs;
+	uint32_t hash;
+	/* the struct pr_nhs follows */
+};
+
+#define NHS_OF(e)       ((struct pr_nhs *)((e) + 1))
+#define ENT_OF(n)       ((struct pr_nhs_ent *)(n)-1)
+#define NHS_MIN_BUCKETS 64
+
+static uint32_t
+nhs_hash(const struct pr_nhs *n)
+{
+	const uint8_t *b = (const uint8_t *)n->nh;
+	size_t i, len = n->n * sizeof(n->nh[0]);
+	uint32_t h = 2166136261u ^ n->n;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+static void
+nhs_grow(struct pr_table *t)
+{
+	size_t n = t->nhs_nbucket ? t->nhs_nbucket * 2 : NHS_MIN_BUCKETS, i;
+	struct pr_nhs_ent **b = pzalloc(n * sizeof(b[0])), *e, *next;
+
+	for (i = 0; i < t->nhs_nbucket; i++)
+		for (e = t->nhs_bucket[i]; e != NULL; e = next) {
+			next = e->next;
+			e->next = b[e->hash & (n - 1)];
+			b[e->hash & (n - 1)] = e;
+		}
+	free(t->nhs_bucket);
+	t->nhs_bucket = b;
+	t->nhs_nbucket = n;
+}
+
+/* The interned copy of n, with one more reference. */
+static const struct pr_nhs *
+nhs_get(struct pr_table *t, const struct pr_nhs *n)
+{
+	uint32_t h = nhs_hash(n);
+	struct pr_nhs_ent *e;
+
+	if (t->nhs_count >= t->nhs_nbucket)
+		nhs_grow(t);
+	for (e = t->nhs_bucket[h & (t->nhs_nbucket - 1)]; e != NULL;
+	     e = e->next)
+		if (e->hash == h && pr_nhs_equal(NHS_OF(e), n)) {
+			e->refs++;
+			return NHS_OF(e);
+		}
+	e = pzalloc(sizeof(*e) + PR_NHS_SIZE(n->n));
+	memcpy(NHS_OF(e), n, PR_NHS_SIZE(n->n));
+	e->hash = h;
+	e->refs = 1;
+	e->next = t->nhs_bucket[h & (t->nhs_nbucket - 1)];
+	t->nhs_bucket[h & (t->nhs_nbucket - 1)] = e;
+	t->nhs_count++;
+	return NHS_OF(e);
+}
+
+/* Another reference to an interned set (NULL: none). */
+static const struct pr_nhs *
+nhs_ref(const struct pr_nhs *n)
+{
+	if (n != NULL)
+		ENT_OF(n)->refs++;
+	return n;
+}
+
+/* Drops a reference; the set goes with its last one. */
+static void
+nhs_put(struct pr_table *t, const struct pr_nhs *n)
+{
+	struct pr_nhs_ent *e, **pp;
+
+	if (n == NULL)
+		return;
+	e = ENT_OF(n);
+	if (--e->refs > 0)
+		return;
+	pp = &t->nhs_bucket[e->hash & (t->nhs_nbucket - 1)];
+	while (*pp != e)
+		pp = &(*pp)->next;
+	*pp = e->next;
+	t->nhs_count--;
+	free(e);
+}
+
+static size_t
+peer_slot(uint8_t len, const uint8_t *a, uint32_t asn)
+{
+	uint32_t h = 2166136261u ^ asn ^ len;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ a[i]) * 16777619u;
+	return (h ^ (h >> 16)) % 64;
+}
+
+/* The interned peer (len 0: none), with one more reference. */
+static const struct pr_peer *
+peer_get(struct pr_table *t, uint8_t len, const uint8_t *a, uint32_t asn)
+{
+	size_t slot = peer_slot(len, a, asn);
+	struct pr_peer *p;
+
+	for (p = t->peers[slot]; p != NULL; p = p->next)
+		if (p->len == len && p->asn == asn &&
+		    (len == 0 || memcmp(p->a, a, len) == 0)) {
+			p->refs++;
+			return p;
+		}
+	p = pzalloc(sizeof(*p));
+	p->len = len;
+	p->asn = asn;
+	if (len > 0)
+		memcpy(p->a, a, len);
+	p->refs = 1;
+	p->next = t->peers[slot];
+	t->peers[slot] = p;
+	return p;
+}
+
+static void
+peer_put(struct pr_table *t, const struct pr_peer *peer)
+{
+	struct pr_peer **pp;
+
+	if (peer == NULL || --((struct pr_peer *)peer)->refs > 0)
+		return;
+	pp = &t->peers[peer_slot(peer->len, peer->a, peer->asn)];
+	while (*pp != peer)
+		pp = &(*pp)->next;
+	*pp = peer->next;
+	free((struct pr_peer *)peer);
+}
+
+/* ---- route records ---- */
+
+#define SLAB_ROUTES 4096
+_Static_assert(sizeof(void *) != 8 || sizeof(struct pr_route) == 64,
+    "a route record is 64 bytes");
+
+struct pr_slab {
+	struct pr_slab *next;
+	struct pr_route r[SLAB_ROUTES];
+};
+
+static struct pr_route *
+route_alloc(struct pr_table *t)
+{
+	struct pr_route *r;
+	struct pr_slab *s;
+	size_t i;
+
+	if (t->free == NULL) {
+		s = pzalloc(sizeof(*s));
+		s->next = t->slabs;
+		t->slabs = s;
+		for (i = SLAB_ROUTES; i-- > 0;) {
+			s->r[i].hnext = t->free;
+			t->free = &s->r[i];
+		}
+	}
+	r = t->free;
+	t->free = r->hnext;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static void
+route_free(struct pr_table *t, struct pr_route *r)
+{
+	nhs_put(t, r->want);
+	nhs_put(t, r->kern);
+	peer_put(t, r->peer);
+	memset(r, 0, sizeof(*r));
+	r->hnext = t->free;
+	t->free = r;
 }
 
 /* ---- the hash table ---- */
@@ -78,29 +271,35 @@ ptab_init(struct pr_table *t, const struct pr_guard *g, struct pr_counters *c,
 	t->guard = g;
 	t->cnt = c;
 	t->kernel = kernel;
-}
-
-static void
-route_free(struct pr_route *r)
-{
-	if (r->kern != r->want)
-		free(r->kern);
-	free(r->want);
-	free(r);
+	nhs_grow(t);
 }
 
 void
 ptab_clean(struct pr_table *t)
 {
-	struct pr_route *r, *next;
+	struct pr_nhs_ent *e, *enext;
+	struct pr_peer *p, *pnext;
+	struct pr_slab *s;
 	size_t i;
 
-	for (i = 0; i < t->nbucket; i++)
-		for (r = t->bucket[i]; r != NULL; r = next) {
-			next = r->hnext;
-			route_free(r);
+	/* every record is in a slab, and every set and peer in its hash */
+	while ((s = t->slabs) != NULL) {
+		t->slabs = s->next;
+		free(s);
+	}
+	for (i = 0; i < t->nhs_nbucket; i++)
+		for (e = t->nhs_bucket[i]; e != NULL; e = enext) {
+			enext = e->next;
+			free(e);
 		}
+	for (i = 0; i < sizeof(t->peers) / sizeof(t->peers[0]); i++)
+		for (p = t->peers[i]; p != NULL; p = pnext) {
+			pnext = p->next;
+			free(p);
+		}
+	free(t->nhs_bucket);
 	free(t->bucket);
+	free(t->scratch);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -144,7 +343,7 @@ route_get(struct pr_table *t, const struct pr_addr *p, uint8_t plen)
 		return r;
 	if (t->count >= t->nbucket)
 		grow(t);
-	r = pzalloc(sizeof(*r));
+	r = route_alloc(t);
 	r->pfx = *p;
 	r->plen = plen;
 	h = key_hash(p, plen) & (t->nbucket - 1);
@@ -167,7 +366,7 @@ route_remove(struct pr_table *t, struct pr_route *r)
 		pp = &(*pp)->hnext;
 	*pp = r->hnext;
 	t->count--;
-	route_free(r);
+	route_free(t, r);
 }
 
 static void
@@ -192,25 +391,20 @@ route_settle(struct pr_table *t, struct pr_route *r)
 }
 
 /*
- * Sets what is wanted for r (nhs NULL: nothing), taking nhs.  Equal
- * next hops keep the old copy, which the kernel state may share.
+ * Sets what is wanted for r (nhs NULL: nothing), taking the caller's
+ * reference to the interned nhs.
  */
 static void
-route_set_want(struct pr_table *t, struct pr_route *r, struct pr_nhs *nhs,
+route_set_want(struct pr_table *t, struct pr_route *r, const struct pr_nhs *nhs,
     enum pr_status st)
 {
 	if (r->want != NULL)
 		t->cnt->routes[r->status]--;
 	if (nhs != NULL)
 		t->cnt->routes[st]++;
-	if (nhs != NULL && pr_nhs_equal(nhs, r->want)) {
-		free(nhs);
-		nhs = r->want;
-	} else if (r->want != r->kern) {
-		free(r->want);
-	}
 	if (nhs != r->want || st != r->status)
 		t->changed = 1;
+	nhs_put(t, r->want);
 	r->want = nhs;
 	r->status = (uint8_t)st;
 	route_settle(t, r);
@@ -222,15 +416,24 @@ nh_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct pr_addr));
 }
 
-/* The next hops of a checked ADD, sorted and unique; *local if ours. */
+/*
+ * The next hops of a checked ADD, sorted and unique, in the table's
+ * scratch space (valid until the next call); *local if ours.
+ */
 static struct pr_nhs *
-nhs_from_route(const Dxbgp__Route *m, int *local)
+nhs_from_route(struct pr_table *t, const Dxbgp__Route *m, int *local)
 {
 	struct pr_nhs *nhs;
 	size_t i, n = 0;
 	static const uint8_t zero[16];
 
-	nhs = pzalloc(sizeof(*nhs) + m->n_nexthops * sizeof(nhs->nh[0]));
+	if (t->scratch == NULL || t->scratch_n < m->n_nexthops) {
+		free(t->scratch);
+		t->scratch_n = m->n_nexthops > 8 ? m->n_nexthops : 8;
+		t->scratch = pzalloc(PR_NHS_SIZE(t->scratch_n));
+	}
+	nhs = t->scratch;
+	memset(nhs, 0, PR_NHS_SIZE(m->n_nexthops));
 	*local = 0;
 	for (i = 0; i < m->n_nexthops; i++) {
 		const ProtobufCBinaryData *b = &m->nexthops[i];
@@ -333,6 +536,7 @@ ptab_route(struct pr_table *t, const Dxbgp__Route *m)
 	struct pr_addr pfx;
 	struct pr_route *r;
 	struct pr_nhs *nhs;
+	const struct pr_peer *peer;
 	enum pr_status st;
 	uint8_t plen = (uint8_t)m->prefix_len;
 	int local;
@@ -347,18 +551,16 @@ ptab_route(struct pr_table *t, const Dxbgp__Route *m)
 			route_set_want(t, r, NULL, PR_OK);
 		return;
 	}
-	nhs = nhs_from_route(m, &local);
+	nhs = nhs_from_route(t, m, &local);
 	st = guard_check(t, m, &pfx, plen, nhs, local);
 	r = route_get(t, &pfx, plen);
 	if (st != PR_OK && (r->want == NULL || r->status != st))
 		t->cnt->refused_total[st]++;
 	r->gen = t->gen;
-	r->peer_asn = m->peer_asn;
-	r->peer_len = (uint8_t)m->peer.len;
-	memset(r->peer, 0, sizeof(r->peer));
-	if (m->peer.len > 0)
-		memcpy(r->peer, m->peer.data, m->peer.len);
-	route_set_want(t, r, nhs, st);
+	peer = peer_get(t, (uint8_t)m->peer.len, m->peer.data, m->peer_asn);
+	peer_put(t, r->peer);
+	r->peer = peer;
+	route_set_want(t, r, nhs_get(t, nhs), st);
 }
 
 /* Calls fn on every record; fn may free the record it is given. */
@@ -426,16 +628,10 @@ ptab_kern_route(struct pr_table *t, const struct pr_addr *pfx, uint8_t plen,
     const struct pr_nhs *nhs)
 {
 	struct pr_route *r = route_get(t, pfx, plen);
-	size_t sz = sizeof(*nhs) + nhs->n * sizeof(nhs->nh[0]);
+	const struct pr_nhs *kern = nhs_get(t, nhs);
 
-	if (r->kern != r->want)
-		free(r->kern);
-	if (pr_nhs_equal(nhs, r->want)) {
-		r->kern = r->want;
-	} else {
-		r->kern = pzalloc(sz);
-		memcpy(r->kern, nhs, sz);
-	}
+	nhs_put(t, r->kern);
+	r->kern = kern;
 	r->flags |= PR_F_SEEN;
 }
 
@@ -443,8 +639,7 @@ static void
 kern_settle(struct pr_table *t, struct pr_route *r)
 {
 	if (!(r->flags & PR_F_SEEN) && r->kern != NULL) {
-		if (r->kern != r->want)
-			free(r->kern);
+		nhs_put(t, r->kern);
 		r->kern = NULL;
 	}
 	r->flags &= (uint8_t)~PR_F_SEEN;
@@ -482,9 +677,9 @@ ptab_next_op(struct pr_table *t, struct pr_op *op)
 			op->kind = PR_OP_DEL;
 		else
 			op->kind = PR_OP_NONE;
-		if (r->kern != r->want)
-			free(r->kern);
-		r->kern = (struct pr_nhs *)inst;
+		inst = nhs_ref(inst);
+		nhs_put(t, r->kern);
+		r->kern = inst;
 		if (r->want == NULL && r->kern == NULL)
 			route_remove(t, r);
 		if (op->kind != PR_OP_NONE)
@@ -500,8 +695,7 @@ ptab_op_failed(struct pr_table *t, const struct pr_addr *pfx, uint8_t plen)
 
 	if (r == NULL || r->kern == NULL)
 		return;
-	if (r->kern != r->want)
-		free(r->kern);
+	nhs_put(t, r->kern);
 	r->kern = NULL;
 	if (r->want == NULL)
 		route_remove(t, r);
@@ -541,7 +735,7 @@ collect_peered(void *arg, const struct pr_route *r)
 {
 	const struct pr_route ***pp = arg;
 
-	if (r->peer_len != 0)
+	if (r->peer != NULL && r->peer->len != 0)
 		*(*pp)++ = r;
 }
 
@@ -549,20 +743,13 @@ static void
 overlap_log(const struct pr_route *a, const struct pr_route *b)
 {
 	char pa[PR_ADDR_STR], pb[PR_ADDR_STR], na[PR_ADDR_STR], nb[PR_ADDR_STR];
-	struct pr_addr x;
 
-	memset(&x, 0, sizeof(x));
-	x.af = a->peer_len == 4 ? AF_INET : AF_INET6;
-	memcpy(x.a, a->peer, a->peer_len);
-	pr_addr_fmt(na, sizeof(na), &x, -1);
-	x.af = b->peer_len == 4 ? AF_INET : AF_INET6;
-	memset(x.a, 0, sizeof(x.a));
-	memcpy(x.a, b->peer, b->peer_len);
-	pr_addr_fmt(nb, sizeof(nb), &x, -1);
+	pr_peer_fmt(na, sizeof(na), a->peer);
+	pr_peer_fmt(nb, sizeof(nb), b->peer);
 	plog_limited(PLOG_K_OVERLAP, LOG_WARNING,
 	    "overlap: %s from %s (AS %u) holds %s from %s (AS %u)",
-	    pr_addr_fmt(pa, sizeof(pa), &a->pfx, a->plen), na, a->peer_asn,
-	    pr_addr_fmt(pb, sizeof(pb), &b->pfx, b->plen), nb, b->peer_asn);
+	    pr_addr_fmt(pa, sizeof(pa), &a->pfx, a->plen), na, a->peer->asn,
+	    pr_addr_fmt(pb, sizeof(pb), &b->pfx, b->plen), nb, b->peer->asn);
 }
 
 uint64_t
@@ -591,8 +778,8 @@ ptab_overlap_sweep(struct pr_table *t)
 		for (k = 0; k < depth; k++) {
 			const struct pr_route *s = stack[k];
 
-			if (s->peer_len == r->peer_len &&
-			    memcmp(s->peer, r->peer, r->peer_len) == 0)
+			if (s->peer->len == r->peer->len &&
+			    memcmp(s->peer->a, r->peer->a, r->peer->len) == 0)
 				continue;
 			pairs++;
 			overlap_log(s, r);

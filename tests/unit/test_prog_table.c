@@ -506,6 +506,113 @@ test_json_file(void **state)
 	    "\"skipped-local\"}],\n\"counters\":"));
 }
 
+static size_t
+npeers(const struct pr_table *t)
+{
+	const struct pr_peer *p;
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(t->peers) / sizeof(t->peers[0]); i++)
+		for (p = t->peers[i]; p != NULL; p = p->next)
+			n++;
+	return n;
+}
+
+/* Drains the pending changes; returns how many of each kind. */
+static void
+drain(struct pr_table *t, size_t *adds, size_t *repl, size_t *dels)
+{
+	struct pr_op op;
+
+	*adds = *repl = *dels = 0;
+	while (ptab_next_op(t, &op))
+		(*(op.kind == PR_OP_ADD            ? adds
+			: op.kind == PR_OP_REPLACE ? repl
+						   : dels))++;
+}
+
+/*
+ * Next-hop sets and peers are shared by the routes that use them, and
+ * go when the last route does; records are reused.
+ */
+static void
+test_shared_records(void **state)
+{
+	struct fix *f = *state;
+	struct pr_table *t = &f->t;
+	uint8_t mem[PR_NHS_SIZE(8)] __attribute__((aligned(8)));
+	struct pr_nhs *nh = (struct pr_nhs *)mem;
+	const struct pr_route *r;
+	struct pr_addr a;
+	char pfx[32];
+	size_t i, adds, repl, dels;
+	const int n = 10000;
+
+	ptab_snapshot_begin(t);
+	for (i = 0; i < (size_t)n; i++) {
+		snprintf(pfx, sizeof(pfx), "10.%zu.%zu.0/24", i / 256, i % 256);
+		add(t, pfx, i % 2 ? "10.0.0.1,10.0.0.3" : "10.0.0.1");
+	}
+	ptab_snapshot_end(t);
+	assert_int_equal(t->count, n);
+	assert_int_equal(t->nhs_count, 2);
+	assert_int_equal(npeers(t), 1);
+	/* two routes with equal next hops hold one set */
+	memset(&a, 0, sizeof(a));
+	a.af = AF_INET;
+	a.a[0] = 10;
+	r = ptab_lookup(t, &a, 24);
+	a.a[2] = 2;
+	assert_ptr_equal(r->want, ptab_lookup(t, &a, 24)->want);
+
+	/* a dump: ours, and one route the daemon does not want */
+	ptab_kern_begin(t);
+	memset(nh, 0, sizeof(mem));
+	nh->n = 1;
+	nh->nh[0].af = AF_INET;
+	nh->nh[0].a[0] = 10;
+	nh->nh[0].a[3] = 9;
+	memset(&a, 0, sizeof(a));
+	a.af = AF_INET;
+	a.a[0] = 192;
+	a.a[2] = 2;
+	ptab_kern_route(t, &a, 24, nh);
+	ptab_kern_end(t);
+	assert_int_equal(t->nhs_count, 3);
+	drain(t, &adds, &repl, &dels);
+	assert_int_equal(adds, n);
+	assert_int_equal(dels, 1);
+	assert_int_equal(t->nhs_count, 2); /* the kernel shares the sets */
+	assert_int_equal(t->count, n);
+
+	/* every odd route moves to a third set, from another peer */
+	for (i = 1; i < (size_t)n; i += 2) {
+		snprintf(pfx, sizeof(pfx), "10.%zu.%zu.0/24", i / 256, i % 256);
+		route(t, pfx, "10.0.0.4", "10.0.0.4", 45090, "45090");
+	}
+	assert_int_equal(t->nhs_count, 3); /* the old one, until sent */
+	assert_int_equal(npeers(t), 2);
+	drain(t, &adds, &repl, &dels);
+	assert_int_equal(repl, n / 2);
+	assert_int_equal(t->nhs_count, 2);
+
+	/* all withdrawn: nothing left but the free records */
+	ptab_withdraw_all(t);
+	drain(t, &adds, &repl, &dels);
+	assert_int_equal(dels, n);
+	assert_int_equal(t->count, 0);
+	assert_int_equal(t->nhs_count, 0);
+	assert_int_equal(npeers(t), 0);
+	assert_non_null(t->free);
+
+	/* and used again */
+	add(t, "198.51.100.0/24", "10.0.0.1");
+	assert_string_equal(ops(t), "+198.51.100.0/24@10.0.0.1");
+	assert_int_equal(t->count, 1);
+	assert_int_equal(t->nhs_count, 1);
+	assert_int_equal(npeers(t), 1);
+}
+
 int
 main(void)
 {
@@ -532,6 +639,8 @@ main(void)
 		    test_json_mode, setup_json, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_json_file, setup_json, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_shared_records, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
