@@ -223,7 +223,8 @@ links_changed(void *arg)
 
 /*
  * The links of the config made so; the module starts with the first
- * config that configures an interface or binds a neighbor to one.
+ * config that configures an interface or binds a neighbor to one, or
+ * at start if an earlier run left addresses that are dxbgpd's.
  */
 static void
 links_configure(struct bgpd *d, const struct conf *conf)
@@ -233,6 +234,10 @@ links_configure(struct bgpd *d, const struct conf *conf)
 
 	for (n = conf->neighbors; n != NULL && !used; n = n->next)
 		used = n->ifname[0] != '\0';
+	if (!d->links_checked) {
+		d->links_checked = true;
+		used = used || iface_marked_addrs();
+	}
 	if (d->iface == NULL && used)
 		d->iface = iface_new(d->loop, links_changed, d);
 	if (d->iface != NULL)

@@ -16,8 +16,11 @@
  * dxbgpd undoes only what it did: an address it added that left the
  * config is deleted, a VLAN it created that left the config is
  * deleted; addresses and links it found are never touched.  It keeps
- * that record in memory: after a restart, what an earlier run made and
- * is no longer configured stays (doc/decisions.md).  MTU and shutdown
+ * that record in memory, and marks the addresses it adds in the kernel
+ * (IFA_PROTO IFACE_ADDR_PROTO): at start, the marked addresses are
+ * taken back into the record, so an address an earlier run added and
+ * the config no longer has is deleted too.  A VLAN link an earlier run
+ * created is not recognised (doc/decisions.md).  MTU and shutdown
  * removed from the config leave the link as it is.
  *
  * A failure (no 802.1Q support in the kernel, no CAP_NET_ADMIN, an MTU
@@ -133,9 +136,10 @@ iface_kstate_has_addr(
 	return addr_find(ks, index, a) >= 0;
 }
 
+/* proto: the address's IFA_PROTO, or -1 to keep what is known. */
 static void
 addr_set(struct iface_kstate *ks, int index, const struct iface_addr *a,
-    bool present)
+    int proto, bool present)
 {
 	long i = addr_find(ks, index, a);
 
@@ -147,7 +151,10 @@ addr_set(struct iface_kstate *ks, int index, const struct iface_addr *a,
 		}
 		ks->addrs[ks->naddrs].index = index;
 		ks->addrs[ks->naddrs].a = *a;
+		ks->addrs[ks->naddrs].proto = proto > 0 ? (uint8_t)proto : 0;
 		ks->naddrs++;
+	} else if (present && proto >= 0) {
+		ks->addrs[i].proto = (uint8_t)proto;
 	} else if (!present && i >= 0)
 		ks->addrs[i] = ks->addrs[--ks->naddrs];
 }
@@ -202,6 +209,7 @@ iface_kstate_apply(struct iface_kstate *ks, const void *msg, size_t len)
 	struct iface_addr a;
 	bool deleted;
 	int rc, index;
+	uint8_t proto;
 
 	rc = iface_nl_link_parse(msg, len, &l, &deleted);
 	if (rc == 1) {
@@ -214,9 +222,9 @@ iface_kstate_apply(struct iface_kstate *ks, const void *msg, size_t len)
 	}
 	if (rc == -1)
 		return -1;
-	rc = iface_nl_addr_parse(msg, len, &index, &a, &deleted);
+	rc = iface_nl_addr_parse(msg, len, &index, &a, &proto, &deleted);
 	if (rc == 1)
-		addr_set(ks, index, &a, !deleted);
+		addr_set(ks, index, &a, proto, !deleted);
 	return rc == -1 ? -1 : 0;
 }
 
@@ -435,6 +443,7 @@ struct iface {
 	uint32_t seq;
 	struct iface_kstate ks;
 	struct iface_own *own;
+	bool seeded; /* the record holds what earlier runs marked */
 	const struct conf *conf;
 	void (*changed)(void *);
 	void *arg;
@@ -523,9 +532,12 @@ run_op(struct iface *ifc, const char *name, const struct iface_op *o, char *why,
 	return err;
 }
 
-/* The table learns the result of a change that succeeded. */
+/*
+ * The table learns the result of a change that succeeded, or that was
+ * so already (ours false: an address found is not marked as ours).
+ */
 static void
-learn(struct iface *ifc, const char *name, const struct iface_op *o)
+learn(struct iface *ifc, const char *name, const struct iface_op *o, bool ours)
 {
 	uint8_t buf[128] __attribute__((aligned(4)));
 	struct iface_link *l = NULL;
@@ -561,8 +573,8 @@ learn(struct iface *ifc, const char *name, const struct iface_op *o)
 		break;
 	case IFACE_OP_ADDR_ADD:
 	case IFACE_OP_ADDR_DEL:
-		addr_set(
-		    &ifc->ks, o->index, &o->addr, o->kind == IFACE_OP_ADDR_ADD);
+		addr_set(&ifc->ks, o->index, &o->addr,
+		    ours ? IFACE_ADDR_PROTO : -1, o->kind == IFACE_OP_ADDR_ADD);
 		break;
 	}
 }
@@ -586,7 +598,7 @@ run_plan(struct iface *ifc, struct iface_own *own, const struct iface_plan *p)
 		if ((o->kind == IFACE_OP_ADDR_ADD && err == EEXIST) ||
 		    (o->kind == IFACE_OP_ADDR_DEL && err == EADDRNOTAVAIL) ||
 		    (o->kind == IFACE_OP_LINK_DEL && err == ENODEV)) {
-			learn(ifc, own->name, o);
+			learn(ifc, own->name, o, false);
 			if (o->kind == IFACE_OP_ADDR_DEL)
 				own_addr(own, &o->addr, false);
 			if (o->kind == IFACE_OP_LINK_DEL)
@@ -616,7 +628,7 @@ run_plan(struct iface *ifc, struct iface_own *own, const struct iface_plan *p)
 			continue;
 		}
 		log_info("interface %s: %s", own->name, what);
-		learn(ifc, own->name, o);
+		learn(ifc, own->name, o, true);
 		switch (o->kind) {
 		case IFACE_OP_VLAN_ADD:
 			own->created = created = true;
@@ -672,6 +684,31 @@ conf_find(const struct conf *conf, const char *name)
 	return NULL;
 }
 
+/*
+ * At the first configure: the addresses in the kernel marked as added
+ * by dxbgpd (by an earlier run) go into the record, as if this run had
+ * added them.
+ */
+static void
+seed_own(struct iface *ifc)
+{
+	const struct iface_kaddr *ka;
+	const struct iface_link *l;
+	char buf[IFACE_ADDRSTRLEN];
+
+	ifc->seeded = true;
+	for (size_t i = 0; i < ifc->ks.naddrs; i++) {
+		ka = &ifc->ks.addrs[i];
+		l = iface_kstate_link_at(&ifc->ks, ka->index);
+		if (ka->proto != IFACE_ADDR_PROTO || l == NULL)
+			continue;
+		own_addr(own_get(&ifc->own, l->name), &ka->a, true);
+		log_info("interface %s: address %s was added by an earlier run "
+			 "of dxbgpd",
+		    l->name, iface_addr_str(&ka->a, buf, sizeof(buf)));
+	}
+}
+
 void
 iface_configure(struct iface *ifc, const struct conf *conf)
 {
@@ -680,6 +717,8 @@ iface_configure(struct iface *ifc, const struct conf *conf)
 	struct iface_plan p;
 
 	ifc->conf = conf;
+	if (!ifc->seeded)
+		seed_own(ifc);
 	/* What left the config first: a VLAN may move to another name. */
 	for (o = ifc->own; o != NULL; o = o->next)
 		if (conf_find(conf, o->name) == NULL) {
@@ -793,6 +832,35 @@ iface_new(struct ev_loop *loop, void (*changed)(void *), void *arg)
 	log_info("interfaces: %zu kernel links, %zu addresses", ifc->ks.nlinks,
 	    ifc->ks.naddrs);
 	return ifc;
+}
+
+static void
+marked_msg(void *arg, const struct nlmsghdr *nh)
+{
+	struct iface_addr a;
+	bool *found = arg, deleted;
+	uint8_t proto;
+	int index;
+
+	if (iface_nl_addr_parse(
+		nh, nh->nlmsg_len, &index, &a, &proto, &deleted) == 1 &&
+	    proto == IFACE_ADDR_PROTO)
+		*found = true;
+}
+
+bool
+iface_marked_addrs(void)
+{
+	bool found = false;
+	int fd = nl_open(0, false);
+
+	if (fd == -1)
+		return false;
+	if (nl_dump(fd, RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), 1,
+		marked_msg, &found) == -1)
+		found = false;
+	close(fd);
+	return found;
 }
 
 void

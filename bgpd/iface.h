@@ -25,6 +25,11 @@
 #define IFACE_VLAN_MAX 4094 /* IEEE 802.1Q: 0 and 4095 are reserved */
 #define IFACE_MTU_MIN  68   /* RFC 791: every IPv4 link carries 68 */
 #define IFACE_MTU_MAX  65535
+/*
+ * The address protocol (IFA_PROTO, Linux 6.1 and later) of the
+ * addresses dxbgpd adds, so that a later run knows them as its own.
+ */
+#define IFACE_ADDR_PROTO 201
 
 /* ---- an address on a link ---- */
 
@@ -68,7 +73,8 @@ size_t iface_nl_link_set(
 size_t iface_nl_link_del(void *buf, size_t cap, uint32_t seq, int index);
 /* RTM_GETLINK of one link by name. */
 size_t iface_nl_link_get(void *buf, size_t cap, uint32_t seq, const char *name);
-/* RTM_NEWADDR (add, create only) or RTM_DELADDR. */
+/* RTM_NEWADDR (add, create only; IFA_PROTO IFACE_ADDR_PROTO) or
+ * RTM_DELADDR. */
 size_t iface_nl_addr(void *buf, size_t cap, uint32_t seq, bool add, int index,
     const struct iface_addr *);
 /*
@@ -78,15 +84,19 @@ size_t iface_nl_addr(void *buf, size_t cap, uint32_t seq, bool add, int index,
  */
 int iface_nl_link_parse(
     const void *msg, size_t len, struct iface_link *, bool *deleted);
-/* The same for RTM_NEWADDR and RTM_DELADDR: the link and the address. */
+/*
+ * The same for RTM_NEWADDR and RTM_DELADDR: the link, the address and
+ * its IFA_PROTO (0 if none; proto may be NULL).
+ */
 int iface_nl_addr_parse(const void *msg, size_t len, int *index,
-    struct iface_addr *, bool *deleted);
+    struct iface_addr *, uint8_t *proto, bool *deleted);
 
 /* ---- the kernel's links and addresses, as a table (iface.c) ---- */
 
 struct iface_kaddr {
 	int index;
 	struct iface_addr a;
+	uint8_t proto; /* IFA_PROTO: IFACE_ADDR_PROTO if dxbgpd added it */
 };
 
 struct iface_kstate {
@@ -183,6 +193,12 @@ void iface_free(struct iface *);
  * goes on.
  */
 void iface_configure(struct iface *, const struct conf *);
+/*
+ * Whether the kernel holds addresses marked as added by dxbgpd (an
+ * earlier run's): then the module starts even for a config without
+ * interfaces, to remove them.
+ */
+bool iface_marked_addrs(void);
 /*
  * Whether a link can carry a session: it exists, is up and has a
  * carrier.  If not, why says so ("interface eth0.5 does not exist").

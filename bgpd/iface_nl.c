@@ -122,6 +122,8 @@ iface_nl_addr(void *buf, size_t cap, uint32_t seq, bool add, int index,
 	ifa->ifa_index = (uint32_t)index;
 	nl_put(&m, IFA_LOCAL, a->addr, alen(a->family));
 	nl_put(&m, IFA_ADDRESS, a->addr, alen(a->family));
+	if (add)
+		nl_put_u8(&m, IFA_PROTO, IFACE_ADDR_PROTO);
 	if (add && a->family == AF_INET && a->plen < 31) {
 		/* The subnet's last address, as `ip address add ... brd +`. */
 		for (int i = 0; i < 4; i++) {
@@ -201,7 +203,7 @@ iface_nl_link_parse(
 
 int
 iface_nl_addr_parse(const void *msg, size_t len, int *index,
-    struct iface_addr *a, bool *deleted)
+    struct iface_addr *a, uint8_t *proto, bool *deleted)
 {
 	const struct nlmsghdr *nh = msg;
 	const struct rtattr *tb[IFA_MAX + 1], *at;
@@ -227,6 +229,11 @@ iface_nl_addr_parse(const void *msg, size_t len, int *index,
 	    a->plen > 8 * alen(a->family) || ifa->ifa_index == 0)
 		return -1;
 	memcpy(a->addr, RTA_DATA(at), alen(a->family));
+	if (proto != NULL) {
+		*proto = 0;
+		if (tb[IFA_PROTO] != NULL && !nl_get_u8(tb[IFA_PROTO], proto))
+			return -1;
+	}
 	*index = (int)ifa->ifa_index;
 	*deleted = nh->nlmsg_type == RTM_DELADDR;
 	return 1;

@@ -80,6 +80,12 @@ nl_put(struct nl_msg *m, uint16_t type, const void *data, size_t len)
 }
 
 void
+nl_put_u8(struct nl_msg *m, uint16_t type, uint8_t v)
+{
+	nl_put(m, type, &v, sizeof(v));
+}
+
+void
 nl_put_u16(struct nl_msg *m, uint16_t type, uint16_t v)
 {
 	nl_put(m, type, &v, sizeof(v));

@@ -32,6 +32,7 @@ void *nl_msg_init(struct nl_msg *, void *buf, size_t cap, uint16_t type,
 /* The whole message's length, 0 if something did not fit. */
 size_t nl_msg_len(const struct nl_msg *);
 void nl_put(struct nl_msg *, uint16_t type, const void *data, size_t len);
+void nl_put_u8(struct nl_msg *, uint16_t type, uint8_t v);
 void nl_put_u16(struct nl_msg *, uint16_t type, uint16_t v);
 void nl_put_u32(struct nl_msg *, uint16_t type, uint32_t v);
 /* A NUL-terminated string, the NUL included (as the kernel expects). */

@@ -171,6 +171,7 @@ struct bgpd {
 	uint64_t rib_ids;      /* RIB peer numbers in use */
 	struct rib *rib;       /* for `show` only; set by rde.c */
 	struct iface *iface;   /* links (iface.c); NULL until one is used */
+	bool links_checked;    /* iface_marked_addrs asked at start */
 	struct bfd_ctx *bfd;   /* BFD sessions, NULL until one is configured */
 	struct exp *exp;       /* the export stream, or NULL (export.c) */
 };

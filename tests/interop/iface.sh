@@ -11,6 +11,10 @@
 #    `configure terminal`; then the interface block removed by a reload:
 #    the addresses dxbgpd added go, 192.0.2.99/24 stays. A link
 #    configured before it exists (dxlate) is set up when it appears.
+#    Then across restarts: dxbgpd's addresses carry its mark (IFA_PROTO
+#    201); restarted with the same config it calls them its own, and
+#    restarted with no interface at all it deletes them; 192.0.2.99/24
+#    stays.
 # 2. VLAN: `interface dxi0.5` / `vlan 5 parent dxi0`. Where the kernel
 #    has 802.1Q the link must exist with ID 5; where it has not (no 8021q
 #    module), dxbgpd must say so in exactly one log line naming the
@@ -162,6 +166,49 @@ _if_links_case() {
 	_if_has_addr dxi0 "$FOREIGN" ||
 	    { echo "FAIL: $FOREIGN, not dxbgpd's, was deleted"; return 1; }
 	echo "interface removed: $IF_A4 deleted, $FOREIGN kept"
+	dx_alive dx || return 1
+
+	# Across restarts: the addresses dxbgpd adds carry its mark
+	# (IFA_PROTO 201), so a later run knows them as its own. The kernel
+	# keeps the mark since Linux 6.3.
+	local kv
+	kv=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
+	if [ "$kv" -lt 6003 ]; then
+		echo "SKIPPED: restarts: kernel $(uname -r) has no IFA_PROTO (Linux 6.3)"
+		return 0
+	fi
+	_if_reload "$c/dx2b.conf" || return 1
+	_if_has_addr dxi0 "$IF_A4" || { echo "FAIL: $IF_A4 not put back"; return 1; }
+	dx_stop dx || return 1
+	_if_has_addr dxi0 "$IF_A4" ||
+	    { echo "FAIL: $IF_A4 went with dxbgpd's stop"; return 1; }
+	echo "dxbgpd stopped: $IF_A4 stays"
+	dx_start dx "$NS_DX" conf="$c/dx2b.conf" || return 1
+	sleep 0.5
+	_if_expect "restarted, same config: $IF_A4 added by dxbgpd" \
+	    "$(_if_json dxi0 ".addresses[] | select(.address == \"$IF_A4\") |
+	    .addedByDxbgpd")" true || return 1
+	_if_expect "restarted, same config: $FOREIGN added by dxbgpd" \
+	    "$(_if_json dxi0 ".addresses[] | select(.address == \"$FOREIGN\") |
+	    .addedByDxbgpd")" false || return 1
+	dx_stop dx || return 1
+	# Restarted with no interface at all in the config.
+	printf 'hostname dx\nrouter bgp 65000\n bgp router-id 10.0.0.2\n' \
+	    >"$c/dx4.conf"
+	dx_start dx "$NS_DX" conf="$c/dx4.conf" || return 1
+	for ((n = 0; n < 30; n++)); do
+		_if_has_addr dxi0 "$IF_A4" || break
+		sleep 0.1
+	done
+	if _if_has_addr dxi0 "$IF_A4"; then
+		echo "FAIL: $IF_A4, added by the earlier run, still on dxi0"
+		return 1
+	fi
+	_if_has_addr dxi0 "$FOREIGN" ||
+	    { echo "FAIL: $FOREIGN, not dxbgpd's, was deleted"; return 1; }
+	grep -q "interface dxi0: address $IF_A4 was added by an earlier run" \
+	    "$c/dx/log" || { echo "FAIL: no log line for $IF_A4"; return 1; }
+	echo "restarted without it: $IF_A4 deleted, $FOREIGN kept"
 	dx_alive dx
 }
 

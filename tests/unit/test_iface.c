@@ -127,29 +127,34 @@ test_addr_msgs(void **state)
 	size_t n;
 	bool deleted;
 	int index;
+	uint8_t proto;
 
 	n = iface_nl_addr(m.b, sizeof(m.b), 13, true, 3, &a);
 	same(m.b, n,
 	    /* RTM_NEWADDR, REQUEST|ACK|EXCL|CREATE */
-	    "30000000 1400 0506 0d000000 00000000"
+	    "38000000 1400 0506 0d000000 00000000"
 	    /* ifaddrmsg: AF_INET, /24, flags 0, scope universe, index 3 */
 	    "02 18 00 00 03000000"
 	    "0800 0200 0a000002"   /* IFA_LOCAL */
 	    "0800 0100 0a000002"   /* IFA_ADDRESS */
+	    "0500 0b00 c9000000"   /* IFA_PROTO 201: dxbgpd's */
 	    "0800 0400 0a0000ff"); /* IFA_BROADCAST */
 	/* The same message read back as the kernel's news. */
-	assert_int_equal(iface_nl_addr_parse(m.b, n, &index, &b, &deleted), 1);
+	assert_int_equal(
+	    iface_nl_addr_parse(m.b, n, &index, &b, &proto, &deleted), 1);
 	assert_int_equal(index, 3);
+	assert_int_equal(proto, IFACE_ADDR_PROTO);
 	assert_false(deleted);
 	assert_true(iface_addr_eq(&a, &b));
 
 	a = addr("10.0.0.2/31"); /* a /31 has no broadcast (RFC 3021) */
 	n = iface_nl_addr(m.b, sizeof(m.b), 14, true, 3, &a);
 	same(m.b, n,
-	    "28000000 1400 0506 0e000000 00000000"
+	    "30000000 1400 0506 0e000000 00000000"
 	    "02 1f 00 00 03000000"
 	    "0800 0200 0a000002"
-	    "0800 0100 0a000002");
+	    "0800 0100 0a000002"
+	    "0500 0b00 c9000000");
 
 	a = addr("fd00::2/64");
 	n = iface_nl_addr(m.b, sizeof(m.b), 15, false, 3, &a);
@@ -159,12 +164,16 @@ test_addr_msgs(void **state)
 	    "0a 40 00 00 03000000"
 	    "1400 0200 fd000000000000000000000000000002"
 	    "1400 0100 fd000000000000000000000000000002");
-	assert_int_equal(iface_nl_addr_parse(m.b, n, &index, &b, &deleted), 1);
+	/* no IFA_PROTO: 0, as for an address someone else added */
+	assert_int_equal(
+	    iface_nl_addr_parse(m.b, n, &index, &b, &proto, &deleted), 1);
+	assert_int_equal(proto, 0);
 	assert_true(deleted);
 	assert_true(iface_addr_eq(&a, &b));
 	/* The address of another family's size: malformed. */
 	m.b[16] = AF_INET;
-	assert_int_equal(iface_nl_addr_parse(m.b, n, &index, &b, &deleted), -1);
+	assert_int_equal(
+	    iface_nl_addr_parse(m.b, n, &index, &b, NULL, &deleted), -1);
 }
 
 /*
@@ -569,6 +578,14 @@ test_kstate(void **state)
 	assert_int_equal(ks.naddrs, 1);
 	assert_true(iface_kstate_has_addr(&ks, 3, &a));
 	assert_false(iface_kstate_has_addr(&ks, 4, &a));
+	/* dxbgpd's mark (IFA_PROTO) is kept: a later run knows it */
+	assert_int_equal(ks.addrs[0].proto, IFACE_ADDR_PROTO);
+	/* an address someone else added has none */
+	n = iface_nl_addr(m.b, sizeof(m.b), 1, false, 3, &a);
+	((struct nlmsghdr *)m.b)->nlmsg_type = RTM_NEWADDR;
+	assert_int_equal(iface_kstate_apply(&ks, m.b, n), 0);
+	assert_int_equal(ks.naddrs, 1);
+	assert_int_equal(ks.addrs[0].proto, 0);
 	/* The link goes, its addresses with it. */
 	n = link_msg(&m, RTM_DELLINK, 3, "dxt0", 0, 1500, 0, 0, 0);
 	assert_int_equal(iface_kstate_apply(&ks, m.b, n), 1);
