@@ -133,13 +133,12 @@ hasnt() {
 	fi
 }
 
-# ------------------------------------------------------------ interactive
+# ------------------------------------------------------------ dxsh on a pty
 
-_sh_interactive() {
-	sh_start || return 1
-	python3 - "$SH_DXSH" "$SH_SOCK" <<-'EOF' || return 1
+# The start of each Python script below that drives dxsh on a pty.
+_sh_pty_py() {
+	cat <<-'EOF'
 	import os, pty, re, select, subprocess, sys, termios, time
-	dxsh, sock = sys.argv[1], sys.argv[2]
 	ICANON = termios.ICANON
 
 	def raw(fd, timeout=5):
@@ -168,6 +167,15 @@ _sh_interactive() {
 	                  timeout)
 	            sys.exit(1)
 	        time.sleep(0.02)
+	EOF
+}
+
+# ------------------------------------------------------------ interactive
+
+_sh_interactive() {
+	sh_start || return 1
+	{ _sh_pty_py; cat; } <<-'EOF' | python3 - "$SH_DXSH" "$SH_SOCK" || return 1
+	dxsh, sock = sys.argv[1], sys.argv[2]
 	pid, fd = pty.fork()
 	if pid == 0:
 	    os.environ["TERM"] = "dumb"
@@ -325,37 +333,9 @@ _sh_interactive() {
 _sh_history() {
 	local hist=$DXT_CASE_DIR/hist mode
 	sh_start || return 1
-	DXSH_HISTFILE=$hist python3 - "$SH_DXSH" "$SH_SOCK" <<-'EOF' || return 1
-	import os, pty, re, select, sys, termios, time
+	local -x DXSH_HISTFILE=$hist
+	{ _sh_pty_py; cat; } <<-'EOF' | python3 - "$SH_DXSH" "$SH_SOCK" || return 1
 	dxsh, sock = sys.argv[1], sys.argv[2]
-	ICANON = termios.ICANON
-
-	def raw(fd, timeout=5):
-	    """Waits until dxsh's line editor has the terminal in raw mode.
-	    libedit prints the prompt before it leaves canonical mode, and a
-	    Ctrl-D typed in that window is taken by the terminal as end of
-	    line, never reaching dxsh."""
-	    end = time.time() + timeout
-	    while termios.tcgetattr(fd)[3] & ICANON:
-	        if time.time() > end:
-	            print("FAIL: the terminal never left canonical mode")
-	            sys.exit(1)
-	        time.sleep(0.005)
-
-	def reap(pid, timeout=10):
-	    """Waits for dxsh to exit; kills it and fails after timeout."""
-	    end = time.time() + timeout
-	    while True:
-	        p, status = os.waitpid(pid, os.WNOHANG)
-	        if p:
-	            return status
-	        if time.time() > end:
-	            os.kill(pid, 9)
-	            os.waitpid(pid, 0)
-	            print("FAIL: dxsh still running %ds after the last key" %
-	                  timeout)
-	            sys.exit(1)
-	        time.sleep(0.02)
 	ansi = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\x07")
 
 	def session(keys, want):
