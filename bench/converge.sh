@@ -566,6 +566,25 @@ versions() {
 
 # ---------------------------------------------------------------- main
 
+# bt_setup NAME: the run's scratch directory (BT_TMP), the traps that
+# stop everything on exit or a signal, and bench/bgpblast built into it
+# (BLAST). NAME is the script, for the directory and the errors.
+bt_setup() {
+	BT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || exit 1
+	chmod 755 "$BT_TMP"	# FRR's zebra runs as the frr user
+	trap bt_cleanup EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	BLAST=$BT_TMP/bgpblast
+	if ! "$CC" -O2 -std=gnu11 -Wall -Wextra -I"$TOP/include" \
+	    -I"$TOP/bgpd" "$BENCH_DIR/bgpblast.c" "$TOP"/bgpd/wire_*.c \
+	    -o "$BLAST"; then
+		echo "$1.sh: cannot build bgpblast" >&2
+		exit 1
+	fi
+}
+
 main() {
 	local sc name size sets key kind run res skip t
 	if ! why=$(dxt_need_root); then
@@ -578,19 +597,7 @@ main() {
 			exit 1
 		fi
 	done
-	BT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/converge.XXXXXX") || exit 1
-	chmod 755 "$BT_TMP"	# FRR's zebra runs as the frr user
-	trap bt_cleanup EXIT
-	trap 'exit 129' HUP
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	BLAST=$BT_TMP/bgpblast
-	if ! "$CC" -O2 -std=gnu11 -Wall -Wextra -I"$TOP/include" \
-	    -I"$TOP/bgpd" "$BENCH_DIR/bgpblast.c" "$TOP"/bgpd/wire_*.c \
-	    -o "$BLAST"; then
-		echo "converge.sh: cannot build bgpblast" >&2
-		exit 1
-	fi
+	bt_setup converge
 	if [[ " $DAEMONS " = *" dxbgpd "* ]]; then
 		# the binary of this run, whatever is rebuilt meanwhile
 		DX_VERSION="$DXBGPD, built $(date -r "$DXBGPD" '+%F %T'), tree $(git -C "$TOP" describe --always --dirty 2>/dev/null)"

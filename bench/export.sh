@@ -457,19 +457,7 @@ exp_main() {
 		echo "export.sh: BIRD is not installed (BIRD_KERNEL=0 skips it)" >&2
 		exit 1
 	fi
-	BT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/export.XXXXXX") || exit 1
-	chmod 755 "$BT_TMP"
-	trap bt_cleanup EXIT
-	trap 'exit 129' HUP
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	BLAST=$BT_TMP/bgpblast
-	if ! "$CC" -O2 -std=gnu11 -Wall -Wextra -I"$TOP/include" \
-	    -I"$TOP/bgpd" "$BENCH_DIR/bgpblast.c" "$TOP"/bgpd/wire_*.c \
-	    -o "$BLAST"; then
-		echo "export.sh: cannot build bgpblast" >&2
-		exit 1
-	fi
+	bt_setup export
 	# the binaries of this run, whatever is rebuilt meanwhile
 	DX_VERSION="$DXBGPD, built $(date -r "$DXBGPD" '+%F %T'), tree $(git -C "$TOP" describe --always --dirty 2>/dev/null)"
 	DXPROG_SRC="$DXPROG (built $(date -r "$DXPROG" '+%F %T'))"
